@@ -1,0 +1,82 @@
+package io.rearguard.e2e;
+
+/**
+ * Rollout and command manifests used by the end-to-end tests and the demo, as the YAML a user would
+ * apply with kubectl.
+ */
+public final class RolloutManifests {
+  /** Error ratio of the canary over the last 10 seconds; 0 when it served no 5xx. */
+  public static final String ERROR_RATIO_QUERY =
+      "(sum(rate(simulator_requests_total{namespace=\"{{namespace}}\",rollout=\"{{rollout}}\","
+          + "revision=\"{{canaryRevision}}\",code=~\"5..\"}[10s])) or vector(0))"
+          + " / sum(rate(simulator_requests_total{namespace=\"{{namespace}}\","
+          + "rollout=\"{{rollout}}\",revision=\"{{canaryRevision}}\"}[10s]))";
+
+  private RolloutManifests() {}
+
+  /**
+   * Returns a Rollout of four replicas whose canary goes 25%, analysis, 50%, a pause, then full.
+   *
+   * @param finalPause pause step of the last stage, such as {@code {duration: 2s}} or {@code {}}
+   */
+  public static String rollout(
+      String namespace, String name, String image, String prometheus, String finalPause) {
+    return """
+        apiVersion: rearguard.io/v1alpha1
+        kind: Rollout
+        metadata:
+          name: %2$s
+          namespace: %1$s
+        spec:
+          replicas: 4
+          progressDeadlineSeconds: 120
+          selector:
+            matchLabels:
+              app: %2$s
+          template:
+            metadata:
+              labels:
+                app: %2$s
+            spec:
+              containers:
+                - name: app
+                  image: %3$s
+          strategy:
+            canary:
+              steps:
+                - setWeight: 25
+                - analysis:
+                    metrics:
+                      - name: error-ratio
+                        interval: 2s
+                        count: 3
+                        consecutiveErrorLimit: 4
+                        threshold:
+                          max: 0.05
+                        prometheus:
+                          address: %4$s
+                          query: '%5$s'
+                - setWeight: 50
+                - pause: %6$s
+        """
+        .formatted(namespace, name, image, prometheus, ERROR_RATIO_QUERY, finalPause);
+  }
+
+  /** Returns a RolloutCommand manifest. */
+  public static String command(
+      String namespace, String name, String rollout, String action, String reason) {
+    return """
+        apiVersion: rearguard.io/v1alpha1
+        kind: RolloutCommand
+        metadata:
+          name: %2$s
+          namespace: %1$s
+        spec:
+          rollout: %3$s
+          action: %4$s
+          reason: "%5$s"
+          requestedBy: oncall-alice
+        """
+        .formatted(namespace, name, rollout, action, reason);
+  }
+}

@@ -1,0 +1,118 @@
+package io.rearguard;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rearguard.act.Actuator;
+import io.rearguard.analysis.PrometheusClient;
+import io.rearguard.analysis.PrometheusMetricProvider;
+import io.rearguard.analysis.ThresholdEvaluator;
+import io.rearguard.evidence.TransitionRecorder;
+import io.rearguard.observe.RolloutObserver;
+import io.rearguard.reconcile.RolloutPass;
+import io.rearguard.reconcile.RolloutReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Starts the Rearguard operator. */
+public final class Main {
+  private Main() {}
+
+  /** Entry point; settings come from environment variables, see {@link Settings}. */
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.fromEnvironment(System.getenv());
+    if (settings.jsonLogs() && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    Logger log = LoggerFactory.getLogger(Main.class);
+
+    PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+    PrometheusMeterRegistry meters =
+        new PrometheusMeterRegistry(
+            PrometheusConfig.DEFAULT, registry, io.micrometer.core.instrument.Clock.SYSTEM);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    Operator operator = newOperator(settings, client, meters);
+    Clock clock = Clock.systemUTC();
+    PrometheusClient prometheus =
+        new PrometheusClient(
+            clock,
+            PrometheusClient.Settings.defaults().withTimeout(settings.queryTimeout()),
+            registry);
+    var reconciler =
+        new RolloutReconciler(
+            new RolloutPass(
+                new RolloutObserver(
+                    new PrometheusMetricProvider(prometheus, new ThresholdEvaluator(), clock),
+                    clock),
+                new Actuator(client),
+                new TransitionRecorder(client, clock, registry),
+                clock));
+    operator.register(
+        reconciler,
+        override -> {
+          if (!settings.namespaces().isEmpty()) {
+            override.settingNamespaces(settings.namespaces());
+          }
+        });
+
+    AtomicBoolean stopping = new AtomicBoolean(false);
+    OperatorHttpServer http =
+        new OperatorHttpServer(
+            settings.httpAddress(),
+            settings.httpPort(),
+            registry,
+            () -> !stopping.get(),
+            () ->
+                !stopping.get()
+                    && operator.getRuntimeInfo().isStarted()
+                    && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping.set(true);
+                  log.info("stopping");
+                  operator.stop();
+                  http.close();
+                }));
+    operator.start();
+    log.info(
+        "started; metrics and health on {}:{}, leader election {}, namespaces {}",
+        settings.httpAddress(),
+        http.port(),
+        settings.leaderElection() ? "on" : "off",
+        settings.namespaces().isEmpty() ? "all" : settings.namespaces());
+  }
+
+  private static Operator newOperator(
+      Settings settings, KubernetesClient client, PrometheusMeterRegistry meters) {
+    return new Operator(
+        override -> {
+          override
+              .withKubernetesClient(client)
+              .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters))
+              .withConcurrentReconciliationThreads(settings.reconcileThreads())
+              .withCloseClientOnStop(true);
+          if (settings.leaderElection()) {
+            override.withLeaderElectionConfiguration(
+                new LeaderElectionConfiguration(
+                    "rearguard-operator",
+                    settings.leaseNamespace(),
+                    Duration.ofSeconds(15),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(2)));
+          }
+        });
+  }
+}

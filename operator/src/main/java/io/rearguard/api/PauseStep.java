@@ -1,0 +1,16 @@
+package io.rearguard.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+
+/** A pause step. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PauseStep {
+
+  @JsonPropertyDescription(
+      "How long to pause, such as 30s, 5m or 1h30m. Without a duration the rollout stays paused"
+          + " until a promote command.")
+  @Pattern(Durations.PATTERN)
+  public String duration;
+}

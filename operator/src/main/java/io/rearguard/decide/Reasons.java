@@ -1,0 +1,39 @@
+package io.rearguard.decide;
+
+/** Condition types and reasons, as UpperCamelCase constants in one place. */
+public final class Reasons {
+  public static final String PROGRESSING = "Progressing";
+  public static final String HEALTHY = "Healthy";
+  public static final String PAUSED = "Paused";
+  public static final String ABORTED = "Aborted";
+  public static final String INVALID_SPEC = "InvalidSpec";
+
+  public static final String SPEC_VALID = "SpecValid";
+  public static final String REVISION_DEPLOYED = "RevisionDeployed";
+  public static final String CANARY_STARTED = "CanaryStarted";
+  public static final String CANARY_SUPERSEDED = "CanarySuperseded";
+  public static final String CANARY_REVERTED = "CanaryReverted";
+  public static final String STEP_COMPLETED = "StepCompleted";
+  public static final String PROMOTED = "Promoted";
+  public static final String ROLLOUT_HEALTHY = "RolloutHealthy";
+  public static final String ROLLOUT_COMPLETED = "RolloutCompleted";
+  public static final String STABLE_AVAILABLE = "StableAvailable";
+  public static final String STABLE_UNAVAILABLE = "StableUnavailable";
+  public static final String CANARY_IN_PROGRESS = "CanaryInProgress";
+  public static final String NOT_PAUSED = "NotPaused";
+  public static final String NOT_ABORTED = "NotAborted";
+  public static final String PAUSED_BY_STEP = "PausedByStep";
+  public static final String PAUSED_BY_COMMAND = "PausedByCommand";
+  public static final String INCONCLUSIVE_ANALYSIS = "InconclusiveAnalysis";
+  public static final String ANALYSIS_ERROR = "AnalysisError";
+  public static final String ANALYSIS_FAILED = "AnalysisFailed";
+  public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+  public static final String ABORT_COMMAND = "AbortCommand";
+  public static final String RESUMED = "Resumed";
+  public static final String RETRIED = "Retried";
+  public static final String ROLLOUT_ABORTED = "RolloutAborted";
+  public static final String ROLLOUT_PAUSED = "RolloutPaused";
+  public static final String COMMAND_REJECTED = "CommandRejected";
+
+  private Reasons() {}
+}

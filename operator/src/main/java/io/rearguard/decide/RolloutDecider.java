@@ -1,0 +1,260 @@
+package io.rearguard.decide;
+
+import io.rearguard.api.AnalysisSpec;
+import io.rearguard.api.CanaryStep;
+import io.rearguard.api.Durations;
+import io.rearguard.api.Measurement;
+import io.rearguard.api.MetricRun;
+import io.rearguard.api.MetricSpec;
+import io.rearguard.api.Rollout;
+import io.rearguard.api.RolloutStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The decision function: (spec, status, observation, clock) to (next status, actions). It has no
+ * I/O, so each rule is a plain unit test and the state machine can be explored exhaustively.
+ */
+public final class RolloutDecider {
+  /** Requeue delay while a spec is invalid: slow, so a bad spec causes no retry storm. */
+  public static final Duration INVALID_SPEC_REQUEUE = Duration.ofMinutes(5);
+
+  /** Longest wait while a rollout moves, in case an event is missed. */
+  public static final Duration ACTIVE_REQUEUE = Duration.ofSeconds(15);
+
+  /** Longest wait for a rollout at rest. */
+  public static final Duration IDLE_REQUEUE = Duration.ofMinutes(10);
+
+  private RolloutDecider() {}
+
+  /** Decides the next status and actions. The rollout and observation are not modified. */
+  public static Decision decide(Rollout rollout, Observation observation, Clock clock) {
+    RolloutStatus status = StatusCopier.copy(rollout.getStatus());
+    DecisionContext ctx = new DecisionContext(rollout, status, observation, clock.instant());
+    List<String> problems = SpecValidator.validate(rollout.getSpec());
+    if (!problems.isEmpty()) {
+      PhaseRules.markInvalid(ctx, problems);
+      CommandRules.rejectAll(ctx, "the Rollout's spec is invalid; fix the spec first");
+      return new Decision(status, ctx.actions, ctx.transitions, INVALID_SPEC_REQUEUE);
+    }
+    observeReplicas(ctx);
+    recordMeasurements(ctx);
+    RevisionRules.followDesiredRevision(ctx);
+    CommandRules.apply(ctx);
+    advance(ctx);
+    ScaleRules.scale(ctx);
+    PhaseRules.derive(ctx);
+    return new Decision(status, ctx.actions, ctx.transitions, requeueAfter(ctx));
+  }
+
+  private static void observeReplicas(DecisionContext ctx) {
+    RolloutStatus status = ctx.status;
+    if (status.stableRevision != null) {
+      int ready = ctx.stableReady();
+      if (status.stableReadyReplicas == null || ready > status.stableReadyReplicas) {
+        ctx.markProgress();
+      }
+      status.stableReadyReplicas = ready;
+    }
+    if (status.canaryRevision != null) {
+      int ready = ctx.canaryReady();
+      if (status.canaryReadyReplicas == null || ready > status.canaryReadyReplicas) {
+        ctx.markProgress();
+      }
+      status.canaryReadyReplicas = ready;
+    }
+  }
+
+  private static void recordMeasurements(DecisionContext ctx) {
+    for (Observation.TakenMeasurement taken : ctx.observation.measurements()) {
+      Optional<MetricSpec> metric = findMetric(ctx, taken);
+      if (metric.isEmpty() || !ctx.canaryActive()) {
+        continue;
+      }
+      MetricRun run = runFor(ctx, taken.scope(), taken.stepIndex(), metric.get().name);
+      if (!AnalysisSchedule.RUNNING.equals(run.phase)) {
+        continue;
+      }
+      Measurement measurement = taken.measurement();
+      AnalysisEvaluator.record(
+          run, metric.get(), measurement, AnalysisSchedule.STEP.equals(taken.scope()));
+      if (measurement.outcome == io.rearguard.api.MeasurementOutcome.Successful) {
+        ctx.markProgress();
+      }
+    }
+  }
+
+  private static Optional<MetricSpec> findMetric(
+      DecisionContext ctx, Observation.TakenMeasurement taken) {
+    AnalysisSpec analysis;
+    if (AnalysisSchedule.BACKGROUND.equals(taken.scope())) {
+      analysis = ctx.spec.strategy.canary.analysis;
+    } else {
+      Integer index = ctx.status.currentStepIndex;
+      if (index == null || !index.equals(taken.stepIndex()) || index >= ctx.steps().size()) {
+        return Optional.empty();
+      }
+      analysis = ctx.steps().get(index).analysis;
+    }
+    if (analysis == null) {
+      return Optional.empty();
+    }
+    return analysis.metrics.stream().filter(m -> m.name.equals(taken.metric())).findFirst();
+  }
+
+  /** Returns the run of a metric, adding an empty one to the status when it has none. */
+  static MetricRun runFor(DecisionContext ctx, String scope, Integer stepIndex, String metric) {
+    return AnalysisSchedule.findRun(ctx.status, scope, stepIndex, metric)
+        .orElseGet(
+            () -> {
+              MetricRun run = new MetricRun();
+              run.name = metric;
+              run.scope = scope;
+              run.stepIndex = stepIndex;
+              run.phase = AnalysisSchedule.RUNNING;
+              ctx.status.analysis.add(run);
+              return run;
+            });
+  }
+
+  private static void advance(DecisionContext ctx) {
+    if (!ctx.canaryActive()) {
+      checkStableDeadline(ctx);
+      return;
+    }
+    AnalysisRules.judgeBackground(ctx);
+    if (!ctx.canaryActive() || ctx.status.pauseReason != null) {
+      return;
+    }
+    for (int guard = 0; guard <= ctx.steps().size(); guard++) {
+      int index = ctx.status.currentStepIndex;
+      ctx.status.canaryWeight = ctx.weightAt(index);
+      if (index >= ctx.steps().size()) {
+        if (ctx.canaryReady() >= ctx.replicas()) {
+          RevisionRules.promote(ctx);
+          return;
+        }
+        break;
+      }
+      if (!runStep(ctx, index, ctx.steps().get(index))) {
+        break;
+      }
+    }
+    if (ctx.canaryActive() && ctx.status.pauseReason == null && !inTimedPause(ctx)) {
+      checkCanaryDeadline(ctx);
+    }
+  }
+
+  /** Runs one step; returns true when it completed and the next step may start. */
+  private static boolean runStep(DecisionContext ctx, int index, CanaryStep step) {
+    if (step.setWeight != null) {
+      int target = ReplicaMath.canaryReplicas(ctx.replicas(), step.setWeight);
+      if (ctx.canaryReady() < target) {
+        return false;
+      }
+      completeStep(ctx, index, Transition.OPERATOR, "weight " + step.setWeight + "% reached");
+      return true;
+    }
+    if (step.pause != null) {
+      if (step.pause.duration == null) {
+        ctx.pause(Reasons.PAUSED_BY_STEP, "waiting for a promote command", Transition.OPERATOR);
+        return false;
+      }
+      Instant end =
+          Instant.parse(ctx.status.stepStartTime).plus(Durations.parse(step.pause.duration));
+      if (ctx.now.isBefore(end)) {
+        ctx.wakeAt(end);
+        return false;
+      }
+      completeStep(ctx, index, Transition.OPERATOR, "pause of " + step.pause.duration + " over");
+      return true;
+    }
+    return AnalysisRules.judgeStep(ctx, index, step.analysis);
+  }
+
+  /** Completes a step and starts the next one. */
+  static void completeStep(DecisionContext ctx, int index, String actor, String why) {
+    String from = "step " + ctx.stepText(index) + " (weight " + ctx.weightAt(index) + "%)";
+    ctx.startStep(index + 1);
+    String to =
+        index + 1 >= ctx.steps().size()
+            ? "full promotion (weight 100%)"
+            : "step " + ctx.stepText(index + 1) + " (weight " + ctx.weightAt(index + 1) + "%)";
+    ctx.transition(
+        false,
+        Reasons.STEP_COMPLETED,
+        "Canary moved from " + from + " to " + to + ": " + why,
+        actor);
+  }
+
+  /** A timed pause is waiting by design, so the progress deadline does not count it. */
+  private static boolean inTimedPause(DecisionContext ctx) {
+    int index = ctx.status.currentStepIndex;
+    return index < ctx.steps().size() && ctx.steps().get(index).pause != null;
+  }
+
+  private static void checkCanaryDeadline(DecisionContext ctx) {
+    Instant deadline = lastProgress(ctx).plus(ctx.progressDeadline());
+    if (ctx.now.isBefore(deadline)) {
+      ctx.wakeAt(deadline);
+      return;
+    }
+    String message =
+        "no progress for "
+            + ctx.progressDeadline().toSeconds()
+            + "s (canary ready "
+            + ctx.canaryReady()
+            + "/"
+            + ReplicaMath.canaryReplicas(ctx.replicas(), ctx.status.canaryWeight)
+            + " at step "
+            + ctx.status.step
+            + ")";
+    if (!Boolean.FALSE.equals(ctx.spec.progressDeadlineAbort)) {
+      ctx.abort(Reasons.PROGRESS_DEADLINE_EXCEEDED, message, Transition.OPERATOR);
+    } else {
+      ctx.deadlineExceeded = true;
+    }
+  }
+
+  private static void checkStableDeadline(DecisionContext ctx) {
+    if (ctx.status.stableRevision == null || ctx.stableReady() >= ctx.replicas()) {
+      return;
+    }
+    Instant deadline = lastProgress(ctx).plus(ctx.progressDeadline());
+    if (ctx.now.isBefore(deadline)) {
+      ctx.wakeAt(deadline);
+    } else {
+      ctx.deadlineExceeded = true;
+    }
+  }
+
+  private static Instant lastProgress(DecisionContext ctx) {
+    return ctx.status.lastProgressTime == null
+        ? ctx.now
+        : Instant.parse(ctx.status.lastProgressTime);
+  }
+
+  private static Duration requeueAfter(DecisionContext ctx) {
+    boolean moving =
+        ctx.status.canaryRevision != null && ctx.status.abort == null
+            || ctx.stableReady() < ctx.replicas()
+            || ctx.status.abort != null && ctx.canaryReady() > 0;
+    Duration limit = moving ? ACTIVE_REQUEUE : IDLE_REQUEUE;
+    Instant wake = ctx.wakeUp();
+    Optional<Instant> due = AnalysisSchedule.nextDue(ctx.spec, ctx.status);
+    if (due.isPresent() && (wake == null || due.get().isBefore(wake))) {
+      wake = due.get();
+    }
+    if (wake == null) {
+      return limit;
+    }
+    Duration until = Duration.between(ctx.now, wake);
+    if (until.isNegative()) {
+      return Duration.ZERO;
+    }
+    return until.compareTo(limit) < 0 ? until : limit;
+  }
+}
