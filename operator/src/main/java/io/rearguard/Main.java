@@ -2,6 +2,7 @@ package io.rearguard;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -18,6 +19,7 @@ import io.rearguard.reconcile.RolloutPass;
 import io.rearguard.reconcile.RolloutReconciler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,8 @@ public final class Main {
         new PrometheusMeterRegistry(
             PrometheusConfig.DEFAULT, registry, io.micrometer.core.instrument.Clock.SYSTEM);
     KubernetesClient client = new KubernetesClientBuilder().build();
-    Operator operator = newOperator(settings, client, meters);
+    AtomicBoolean stopping = new AtomicBoolean(false);
+    Operator operator = newOperator(settings, client, meters, stopping, log);
     Clock clock = Clock.systemUTC();
     PrometheusClient prometheus =
         new PrometheusClient(
@@ -66,7 +69,6 @@ public final class Main {
           }
         });
 
-    AtomicBoolean stopping = new AtomicBoolean(false);
     OperatorHttpServer http =
         new OperatorHttpServer(
             settings.httpAddress(),
@@ -95,8 +97,24 @@ public final class Main {
         settings.namespaces().isEmpty() ? "all" : settings.namespaces());
   }
 
+  /**
+   * Exits when leadership is lost, so that a replica that may no longer write stops at once. The
+   * exit runs on its own thread: exiting from inside a shutdown hook would block for ever.
+   */
+  private static void exitUnlessStopping(AtomicBoolean stopping, Logger log) {
+    if (stopping.get()) {
+      return;
+    }
+    log.error("lost the leader lease; exiting so that only the new leader writes");
+    new Thread(() -> System.exit(1), "leader-lost-exit").start();
+  }
+
   private static Operator newOperator(
-      Settings settings, KubernetesClient client, PrometheusMeterRegistry meters) {
+      Settings settings,
+      KubernetesClient client,
+      PrometheusMeterRegistry meters,
+      AtomicBoolean stopping,
+      Logger log) {
     return new Operator(
         override -> {
           override
@@ -111,7 +129,13 @@ public final class Main {
                     settings.leaseNamespace(),
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(10),
-                    Duration.ofSeconds(2)));
+                    Duration.ofSeconds(2),
+                    System.getenv().getOrDefault("HOSTNAME", "local") + "-" + UUID.randomUUID(),
+                    new LeaderCallbacks(
+                        () -> log.info("became the leader"),
+                        () -> exitUnlessStopping(stopping, log),
+                        leader -> log.info("the leader is {}", leader)),
+                    false));
           }
         });
   }

@@ -1,17 +1,22 @@
 package io.rearguard.decide;
 
+import static io.rearguard.api.MeasurementOutcome.Error;
 import static io.rearguard.api.MeasurementOutcome.Failed;
 import static io.rearguard.api.MeasurementOutcome.Inconclusive;
 import static io.rearguard.api.MeasurementOutcome.Successful;
 import static io.rearguard.testkit.Rollouts.analysisSpec;
 import static io.rearguard.testkit.Rollouts.metric;
+import static io.rearguard.testkit.Rollouts.pause;
 import static io.rearguard.testkit.Rollouts.pauseIndefinitely;
 import static io.rearguard.testkit.Rollouts.rollout;
 import static io.rearguard.testkit.Rollouts.setWeight;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rearguard.api.AnalysisSpec;
 import io.rearguard.api.CanaryStep;
+import io.rearguard.api.MeasurementOutcome;
 import io.rearguard.api.MetricRun;
+import io.rearguard.api.RolloutCommandSpec;
 import io.rearguard.api.RolloutPhase;
 import io.rearguard.testkit.Driver;
 import io.rearguard.testkit.MutableClock;
@@ -35,7 +40,7 @@ class BackgroundAnalysisTest {
     return driver;
   }
 
-  private void measureBackground(Driver driver, io.rearguard.api.MeasurementOutcome outcome) {
+  private void measureBackground(Driver driver, MeasurementOutcome outcome) {
     driver.queueMeasurement(Observations.backgroundMeasurement("errors", outcome, clock.instant()));
     driver.pass();
   }
@@ -126,5 +131,30 @@ class BackgroundAnalysisTest {
 
     assertThat(driver.status().stableRevision).isEqualTo("rev-b");
     assertThat(driver.status().analysis).isEmpty();
+  }
+
+  @Test
+  void promoteLiftsBackgroundErrorPause() {
+    Driver driver =
+        Driver.healthy(
+            rollout()
+                .steps(setWeight(20), pause("5m"), setWeight(50))
+                .backgroundAnalysis(
+                    analysisSpec(
+                        AnalysisSpec.ErrorPolicy.Pause,
+                        metric("errors", m -> m.consecutiveErrorLimit = 0)))
+                .build(),
+            "rev-a",
+            clock);
+    driver.changeTemplate("rev-b").pass();
+    measureBackground(driver, Error);
+    assertThat(driver.status().pauseReason).isEqualTo(Reasons.ANALYSIS_ERROR);
+
+    driver.command(RolloutCommandSpec.Action.PROMOTE);
+    driver.pass();
+
+    assertThat(driver.status().currentStepIndex).isEqualTo(1);
+    assertThat(driver.status().pauseReason).isNull();
+    assertThat(driver.status().phase).isEqualTo(RolloutPhase.Progressing);
   }
 }

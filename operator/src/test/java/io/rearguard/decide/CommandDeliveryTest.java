@@ -213,4 +213,18 @@ class CommandDeliveryTest {
     assertThat(driver.status().recentCommands).hasSize(CommandRules.REMEMBERED_COMMANDS);
     assertThat(driver.status().recentCommands.get(19).name).isEqualTo("resume-25");
   }
+
+  @Test
+  void separatorInTextDoesNotMakeCopy() {
+    Driver driver = progressing();
+    driver.command(PAUSE, "deploy", "ops|oncall");
+    driver.pass();
+    driver.command(RESUME);
+    driver.pass();
+
+    String other = driver.command(PAUSE, "oncall|deploy", "ops");
+    driver.pass();
+
+    assertThat(driver.completed(other).phase()).isEqualTo(RolloutCommandStatus.Phase.Accepted);
+  }
 }

@@ -230,4 +230,31 @@ class ProgressDeadlineTest {
     assertThat(driver.status().phase).isEqualTo(RolloutPhase.Degraded);
     assertThat(driver.status().message).contains("revision rev-a has 0/10 ready pods");
   }
+
+  @Test
+  void scaleUpAfterLongRestIsNotDegradedAtOnce() {
+    Driver driver =
+        Driver.healthy(rollout().replicas(4).progressDeadlineSeconds(600).build(), "rev-a", clock)
+            .readyPerPass(0);
+    driver.advance(Duration.ofHours(1)).pass();
+
+    driver.rollout().getSpec().replicas = 8;
+    driver.advance(Duration.ofSeconds(5)).pass();
+
+    assertThat(driver.status().phase).isEqualTo(RolloutPhase.Progressing);
+  }
+
+  @Test
+  void podLossAfterLongRestIsNotDegradedAtOnce() {
+    Driver driver =
+        Driver.healthy(rollout().replicas(4).progressDeadlineSeconds(600).build(), "rev-a", clock);
+    driver.advance(Duration.ofHours(1)).pass();
+    var onePodLost =
+        io.rearguard.testkit.Observations.desired("rev-a").revision("rev-a", 4, 3).build();
+
+    Decision decision = RolloutDecider.decide(driver.rollout(), onePodLost, clock);
+
+    assertThat(decision.status().phase).isEqualTo(RolloutPhase.Progressing);
+    assertThat(decision.transitions()).isEmpty();
+  }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * checking after every pass the invariants that must hold in any state.
  */
 class RandomWalkTest {
-  private static final int WALKS = 1500;
+  private static final int WALKS = 100;
   private static final int PASSES = 250;
   private static final List<String> REVISIONS = List.of("rev-a", "rev-b", "rev-c", "rev-d");
   private static final String UPPER_CAMEL_CASE = "[A-Z][a-z0-9]+([A-Z][a-z0-9]+)*";
@@ -62,10 +62,10 @@ class RandomWalkTest {
 
     for (int pass = 0; pass < PASSES; pass++) {
       String where = "seed " + seed + " pass " + pass + ": ";
-      if (random.nextInt(100) < 10) {
+      if (random.nextInt(100) < 3) {
         driver.changeTemplate(REVISIONS.get(random.nextInt(REVISIONS.size())));
       }
-      if (random.nextInt(100) < 15) {
+      if (random.nextInt(100) < 6) {
         driver.command(actions[random.nextInt(actions.length)]);
       }
       Observation observation = driver.nextObservation();

@@ -28,6 +28,14 @@ public final class E2eStack {
   public static final String START_HINT =
       "Start it with e2e/up (or run the whole suite with e2e/test).";
 
+  /** Namespace of the operator's ServiceAccount and Lease, as in manifests/. */
+  public static final String OPERATOR_NAMESPACE = "rearguard-system";
+
+  /** The operator's ServiceAccount, as in manifests/rbac.yaml. */
+  public static final String OPERATOR_ACCOUNT = "rearguard-operator";
+
+  private static final long OPERATOR_TOKEN_SECONDS = 4 * 3600;
+
   private final Path root;
   private final Path stateDir;
   private final int prometheusPort;
@@ -167,6 +175,66 @@ public final class E2eStack {
         && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /**
+   * Applies the namespace and RBAC of manifests/ and writes a kubeconfig for the operator's
+   * ServiceAccount, so that a local operator runs with exactly the permissions of its Deployment.
+   *
+   * @return the kubeconfig path
+   */
+  public Path installOperatorAccess(KubernetesClient client) throws IOException {
+    for (String manifest : List.of("namespace.yaml", "rbac.yaml")) {
+      try (InputStream in = Files.newInputStream(root.resolve("manifests").resolve(manifest))) {
+        for (HasMetadata item : client.load(in).items()) {
+          client.resource(item).fieldManager("rearguard-e2e").forceConflicts().serverSideApply();
+        }
+      }
+    }
+    var request =
+        new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+            .withNewSpec()
+            .withExpirationSeconds(OPERATOR_TOKEN_SECONDS)
+            .endSpec()
+            .build();
+    String token =
+        client
+            .serviceAccounts()
+            .inNamespace(OPERATOR_NAMESPACE)
+            .withName(OPERATOR_ACCOUNT)
+            .tokenRequest(request)
+            .getStatus()
+            .getToken();
+    Config admin = Config.fromKubeconfig(kubeconfig().toFile());
+    String kubeconfig =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: rearguard-e2e
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        contexts:
+        - name: operator
+          context:
+            cluster: rearguard-e2e
+            user: %s
+        current-context: operator
+        users:
+        - name: %s
+          user:
+            token: %s
+        """
+            .formatted(
+                admin.getMasterUrl(),
+                admin.getCaCertData(),
+                OPERATOR_ACCOUNT,
+                OPERATOR_ACCOUNT,
+                token);
+    Path file = stateDir.resolve("kubeconfig-" + OPERATOR_ACCOUNT);
+    Files.writeString(file, kubeconfig);
+    return file;
   }
 
   /** Creates a namespace named after a test, with a random suffix so reruns do not collide. */

@@ -22,12 +22,21 @@ public final class OperatorProcess implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
   private final E2eStack stack;
+  private final Path kubeconfig;
   private final Path logFile;
   private Process process;
   private Duration startupTime;
 
-  public OperatorProcess(E2eStack stack, String logName) {
+  /**
+   * Prepares an operator process.
+   *
+   * @param kubeconfig credentials of the operator, normally its ServiceAccount's (see {@link
+   *     E2eStack#installOperatorAccess})
+   * @param logName log file name under the stack's log folder, without extension
+   */
+  public OperatorProcess(E2eStack stack, Path kubeconfig, String logName) {
     this.stack = stack;
+    this.kubeconfig = kubeconfig;
     this.logFile = stack.logDir().resolve(logName + ".log");
   }
 
@@ -56,10 +65,10 @@ public final class OperatorProcess implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.putAll(DeploymentEnvironment.read(stack.root().resolve("manifests/deployment.yaml")));
     env.remove("JAVA_TOOL_OPTIONS");
-    env.put("KUBECONFIG", stack.kubeconfig().toString());
+    env.put("KUBECONFIG", kubeconfig.toString());
     env.put("REARGUARD_HTTP_ADDRESS", "127.0.0.1");
     env.put("REARGUARD_HTTP_PORT", Integer.toString(stack.operatorPort()));
-    env.put("REARGUARD_LEASE_NAMESPACE", "rearguard-system");
+    env.put("REARGUARD_LEASE_NAMESPACE", E2eStack.OPERATOR_NAMESPACE);
     Files.createDirectories(logFile.getParent());
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

@@ -1,6 +1,5 @@
 package io.rearguard.e2e;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutCommand;
@@ -22,17 +21,16 @@ final class OperatorStack implements AutoCloseable {
   OperatorStack(String operatorLogName) throws Exception {
     client = stack.connect();
     stack.installCrds(client);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName("rearguard-system")
-                .endMetadata()
-                .build())
-        .serverSideApply();
+    var operatorKubeconfig = stack.installOperatorAccess(client);
     simulator = TrafficSimulator.start(stack);
-    operator = new OperatorProcess(stack, operatorLogName).start();
+    operator = new OperatorProcess(stack, operatorKubeconfig, operatorLogName);
+    try {
+      operator.start();
+    } catch (Exception | Error e) {
+      simulator.close();
+      client.close();
+      throw e;
+    }
     kubectl = new Kubectl(stack);
   }
 

@@ -69,7 +69,7 @@ final class StackResources {
 
   static ReplicaSet stackTestReplicaSet() {
     Map<String, String> labels =
-        Map.of(RevisionState.ROLLOUT_LABEL, "stack-test", RevisionState.REVISION_LABEL, "abc123");
+        Map.of("rearguard.io/rollout", "stack-test", "rearguard.io/revision", "abc123");
     return new ReplicaSetBuilder()
         .withNewMetadata()
         .withName("stack-test-abc123")
