@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AbortTest {
   private final MutableClock clock = new MutableClock();
 
-  /** Returns a driver whose canary rev-b holds 2 of 10 pods in a 5-minute pause at step 2/3. */
+  /** Returns a driver whose canary rev-b runs 2 of 10 pods in a 5-minute pause at step 2/3. */
   private Driver canaryAtTwentyPercent(Rollouts.Builder builder) {
     Driver driver =
         Driver.healthy(

@@ -174,7 +174,7 @@ class CommandDeliveryTest {
   }
 
   @Test
-  void commandOlderThanTenMinutesIsRejectedAsExpired() {
+  void expiredCommandIsRejected() {
     Driver driver = progressing();
     PendingCommand old =
         Observations.command("late-promote", PROMOTE, "bob", clock.instant().minusSeconds(601));

@@ -232,7 +232,7 @@ class ProgressDeadlineTest {
   }
 
   @Test
-  void scaleUpAfterLongRestIsNotDegradedAtOnce() {
+  void scaleUpAfterLongRestStaysProgressing() {
     Driver driver =
         Driver.healthy(rollout().replicas(4).progressDeadlineSeconds(600).build(), "rev-a", clock)
             .readyPerPass(0);
@@ -245,7 +245,7 @@ class ProgressDeadlineTest {
   }
 
   @Test
-  void podLossAfterLongRestIsNotDegradedAtOnce() {
+  void podLossAfterLongRestStaysProgressing() {
     Driver driver =
         Driver.healthy(rollout().replicas(4).progressDeadlineSeconds(600).build(), "rev-a", clock);
     driver.advance(Duration.ofHours(1)).pass();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RevisionChangeTest {
   private final MutableClock clock = new MutableClock();
 
-  /** Returns canary rev-b holding 2 of 10 pods in a 5-minute pause at step 2/3. */
+  /** Returns canary rev-b running 2 of 10 pods in a 5-minute pause at step 2/3. */
   private Driver canaryAtTwentyPercent(Rollouts.Builder builder) {
     Driver driver =
         Driver.healthy(
@@ -84,7 +84,7 @@ class RevisionChangeTest {
   }
 
   @Test
-  void newCanaryWaitsWhileOldCanaryHasReadyPods() {
+  void newCanaryWaitsForOldCanaryDrain() {
     Driver driver = canaryAtTwentyPercent(rollout());
     driver.changeTemplate("rev-c").pass();
 
@@ -100,7 +100,7 @@ class RevisionChangeTest {
   }
 
   @Test
-  void newCanaryGetsPodsOnceOldCanaryIsGone() {
+  void newCanaryStartsAfterOldCanaryDrains() {
     Driver driver = canaryAtTwentyPercent(rollout());
     driver.changeTemplate("rev-c").pass();
 

@@ -63,7 +63,7 @@ class StepProgressionTest {
   }
 
   @Test
-  void stableGivesUpOnePodPerReadyCanaryPod() {
+  void stableShrinksPerReadyCanaryPod() {
     Driver driver =
         newTemplate(rollout().replicas(10).steps(setWeight(30), setWeight(60)).build())
             .neverReady("rev-b");

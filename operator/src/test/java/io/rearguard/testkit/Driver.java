@@ -52,7 +52,6 @@ public final class Driver {
   private Function<AnalysisSchedule.DueMetric, MeasurementOutcome> measurementOutcomes;
   private final Map<String, Action.CompleteCommand> completedCommands = new LinkedHashMap<>();
   private final List<Transition> transitions = new ArrayList<>();
-  private final List<Action> actions = new ArrayList<>();
   private Decision lastDecision;
   private int commandCount;
   private int passes;
@@ -103,8 +102,8 @@ public final class Driver {
   }
 
   /**
-   * Answers every measurement that {@link AnalysisSchedule#due} lists with the outcome chosen by
-   * {@code outcomes}; null stops automatic measurements.
+   * Measures every metric that {@link AnalysisSchedule#due} lists, with the outcome chosen by
+   * {@code outcomes}. Null stops automatic measurements.
    */
   public Driver measureDueWith(Function<AnalysisSchedule.DueMetric, MeasurementOutcome> outcomes) {
     this.measurementOutcomes = outcomes;
@@ -117,7 +116,10 @@ public final class Driver {
     return this;
   }
 
-  /** Changes the pod template: the spec generation grows and the template hashes to revision. */
+  /**
+   * Changes the pod template, so the spec generation grows by one and the template hashes to
+   * revision.
+   */
   public Driver changeTemplate(String revision) {
     desiredRevision = revision;
     rollout.getMetadata().setGeneration(rollout.getMetadata().getGeneration() + 1);
@@ -131,12 +133,12 @@ public final class Driver {
     return this;
   }
 
-  /** Creates a pending command with a unique name, UID and reason; returns its name. */
+  /** Creates a pending command with a unique name, UID and reason, and returns its name. */
   public String command(RolloutCommandSpec.Action action) {
     return command(action, "reason " + (commandCount + 1), "alice");
   }
 
-  /** Creates a pending command created now; returns its name. */
+  /** Creates a pending command created now, and returns its name. */
   public String command(RolloutCommandSpec.Action action, String reason, String requestedBy) {
     commandCount++;
     String name = action.wireName() + "-" + commandCount;
@@ -214,7 +216,6 @@ public final class Driver {
     makePodsReady();
     recordServing();
     transitions.addAll(decision.transitions());
-    actions.addAll(decision.actions());
     lastDecision = decision;
     passes++;
     return decision;
@@ -227,7 +228,7 @@ public final class Driver {
     return decision;
   }
 
-  /** Runs passes until the condition holds after one; fails when it does not within maxPasses. */
+  /** Runs passes until the condition is true after a pass; fails after maxPasses without it. */
   public Driver runUntil(Predicate<Driver> condition, int maxPasses) {
     for (int i = 0; i < maxPasses; i++) {
       step();
@@ -315,10 +316,6 @@ public final class Driver {
         && rollout.getStatus().phase == io.rearguard.api.RolloutPhase.Healthy;
   }
 
-  public String desiredRevision() {
-    return desiredRevision;
-  }
-
   public Rollout rollout() {
     return rollout;
   }
@@ -347,10 +344,6 @@ public final class Driver {
     return rs == null ? 0 : rs.readyReplicas;
   }
 
-  public boolean exists(String revision) {
-    return replicaSets.containsKey(revision);
-  }
-
   public int totalReady() {
     return replicaSets.values().stream().mapToInt(rs -> rs.readyReplicas).sum();
   }
@@ -370,19 +363,14 @@ public final class Driver {
     return transitions.stream().map(Transition::reason).toList();
   }
 
-  /** Returns every action applied since the driver started. */
-  public List<Action> actions() {
-    return actions;
-  }
-
-  /** Returns the most revisions that had ready pods at the end of any pass. */
+  /** Returns the maximum number of revisions that had ready pods at the end of any pass. */
   public int maxServingRevisions() {
     return maxServingRevisions;
   }
 
   /**
-   * Returns the fewest ready pods across all revisions right after any pass's actions were applied,
-   * counted only once the rollout first had its full replicas ready.
+   * Returns the minimum of ready pods across all revisions right after any pass's actions were
+   * applied, counted only once the rollout first had its full replicas ready.
    */
   public int minReadyAfterActions() {
     return minReadyAfterActions;

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A UTC clock that stands still until a test moves it. */
+/** A UTC clock that moves only when a test advances it. */
 public final class MutableClock extends Clock {
   /** Start time of every test clock, so that expected timestamps are easy to write. */
   public static final Instant START = Instant.parse("2024-05-01T12:00:00Z");

@@ -210,6 +210,7 @@ public final class Rollouts {
               .withGeneration(generation)
               .withUid("rollout-uid-" + name)
               .build());
+
       RolloutSpec spec = new RolloutSpec();
       spec.replicas = replicas;
       spec.selector = new LabelSelectorBuilder().addToMatchLabels("app", "demo").build();
@@ -218,6 +219,7 @@ public final class Rollouts {
       spec.strategy.canary = new CanaryStrategy();
       spec.strategy.canary.steps = new ArrayList<>(steps);
       spec.strategy.canary.analysis = background;
+
       if (progressDeadlineSeconds != null) {
         spec.progressDeadlineSeconds = progressDeadlineSeconds;
       }
@@ -230,6 +232,7 @@ public final class Rollouts {
       if (revisionHistoryLimit != null) {
         spec.revisionHistoryLimit = revisionHistoryLimit;
       }
+
       rollout.setSpec(spec);
       rollout.setStatus(status);
       return rollout;
