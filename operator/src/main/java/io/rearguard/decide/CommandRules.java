@@ -159,10 +159,6 @@ final class CommandRules {
       return Result.reject(
           "the rollout waits at a pause step without a duration; use promote to continue");
     }
-    if (!Reasons.PAUSED_BY_COMMAND.equals(reason)) {
-      // After an inconclusive or erroneous analysis, resuming measures again from scratch.
-      ctx.status.analysis.clear();
-    }
     ctx.unpause();
     ctx.transition(
         false,

@@ -174,8 +174,15 @@ final class DecisionContext {
         actor);
   }
 
-  /** Lifts a pause; the progress deadline starts again from now. */
+  /**
+   * Lifts a pause; the progress deadline starts again from now. After an analysis pause the runs
+   * start again, so the outcome that caused the pause does not pause the canary once more.
+   */
   void unpause() {
+    if (Reasons.ANALYSIS_ERROR.equals(status.pauseReason)
+        || Reasons.INCONCLUSIVE_ANALYSIS.equals(status.pauseReason)) {
+      status.analysis.clear();
+    }
     status.pauseReason = null;
     status.pauseStartTime = null;
     markProgress();

@@ -80,9 +80,13 @@ public record Observation(
       String requestedBy,
       Instant created) {
 
-    /** Returns the identity used to spot copies of the same command. */
+    /**
+     * Returns the identity used to spot copies of the same command. The requester is length
+     * prefixed, so no choice of requester and reason can produce another command's identity.
+     */
     public String fingerprint() {
-      return action.wireName() + "|" + (requestedBy == null ? "" : requestedBy) + "|" + reason;
+      String by = requestedBy == null ? "" : requestedBy;
+      return action.wireName() + "|" + by.length() + ":" + by + "|" + reason;
     }
   }
 }

@@ -7,6 +7,7 @@ import io.rearguard.api.Measurement;
 import io.rearguard.api.MetricRun;
 import io.rearguard.api.MetricSpec;
 import io.rearguard.api.Rollout;
+import io.rearguard.api.RolloutPhase;
 import io.rearguard.api.RolloutStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,10 +23,10 @@ public final class RolloutDecider {
   /** Requeue delay while a spec is invalid: slow, so a bad spec causes no retry storm. */
   public static final Duration INVALID_SPEC_REQUEUE = Duration.ofMinutes(5);
 
-  /** Longest wait while a rollout moves, in case an event is missed. */
+  /** Maximum wait while a rollout moves, in case an event is missed. */
   public static final Duration ACTIVE_REQUEUE = Duration.ofSeconds(15);
 
-  /** Longest wait for a rollout at rest. */
+  /** Maximum wait for a rollout at rest. */
   public static final Duration IDLE_REQUEUE = Duration.ofMinutes(10);
 
   private RolloutDecider() {}
@@ -54,7 +55,11 @@ public final class RolloutDecider {
     RolloutStatus status = ctx.status;
     if (status.stableRevision != null) {
       int ready = ctx.stableReady();
-      if (status.stableReadyReplicas == null || ready > status.stableReadyReplicas) {
+      boolean increased = status.stableReadyReplicas == null || ready > status.stableReadyReplicas;
+      // A rollout at rest that loses a pod or gains replicas starts its deadline now, not at the
+      // last promotion.
+      boolean leftRest = status.phase == RolloutPhase.Healthy && ready < ctx.replicas();
+      if (increased || leftRest) {
         ctx.markProgress();
       }
       status.stableReadyReplicas = ready;
@@ -190,7 +195,7 @@ public final class RolloutDecider {
         actor);
   }
 
-  /** A timed pause is waiting by design, so the progress deadline does not count it. */
+  /** Returns whether the canary waits in a timed pause, which the deadline does not count. */
   private static boolean inTimedPause(DecisionContext ctx) {
     int index = ctx.status.currentStepIndex;
     return index < ctx.steps().size() && ctx.steps().get(index).pause != null;

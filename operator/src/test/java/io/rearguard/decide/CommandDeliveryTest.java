@@ -96,7 +96,7 @@ class CommandDeliveryTest {
     assertThat(ref.name).isEqualTo(name);
     assertThat(ref.action).isEqualTo("promote");
     assertThat(ref.result).isEqualTo("Accepted");
-    assertThat(ref.fingerprint).isEqualTo("promote|bob|metrics fine");
+    assertThat(ref.fingerprint).isEqualTo("promote|3:bob|metrics fine");
   }
 
   @Test
