@@ -21,16 +21,23 @@ public final class TrafficSimulator implements AutoCloseable {
     this.simulator = simulator;
   }
 
-  /** Starts the simulator for all namespaces. */
+  /** Starts the simulator for all namespaces at the default request rate. */
   public static TrafficSimulator start(E2eStack stack) throws IOException {
+    return start(stack, SimulatorConfig.DEFAULT_REQUESTS_PER_SECOND);
+  }
+
+  /**
+   * Starts the simulator for all namespaces.
+   *
+   * @param requestsPerSecond synthetic requests per second sent to each Rollout, split across its
+   *     revisions by ready pods
+   */
+  public static TrafficSimulator start(E2eStack stack, double requestsPerSecond)
+      throws IOException {
     return new TrafficSimulator(
         Simulator.start(
             new SimulatorConfig(
-                stack.kubeconfig(),
-                null,
-                SimulatorConfig.DEFAULT_REQUESTS_PER_SECOND,
-                stack.simulatorPort(),
-                null)));
+                stack.kubeconfig(), null, requestsPerSecond, stack.simulatorPort(), null)));
   }
 
   /** Makes a share of the requests served by an image fail with status 500. */
