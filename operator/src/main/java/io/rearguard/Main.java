@@ -13,8 +13,11 @@ import io.rearguard.act.Actuator;
 import io.rearguard.analysis.PrometheusClient;
 import io.rearguard.analysis.PrometheusMetricProvider;
 import io.rearguard.analysis.ThresholdEvaluator;
+import io.rearguard.evidence.RecordRetention;
 import io.rearguard.evidence.TransitionRecorder;
+import io.rearguard.observe.PrometheusReadings;
 import io.rearguard.observe.RolloutObserver;
+import io.rearguard.observe.SignalObserver;
 import io.rearguard.reconcile.RolloutPass;
 import io.rearguard.reconcile.RolloutReconciler;
 import java.time.Clock;
@@ -27,6 +30,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Starts the Rearguard operator. */
 public final class Main {
+  /** Name of the leader-election Lease. */
+  public static final String LEASE_NAME = "rearguard-operator";
+
   private Main() {}
 
   /** Entry point; settings come from environment variables, see {@link Settings}. */
@@ -45,7 +51,8 @@ public final class Main {
             PrometheusConfig.DEFAULT, registry, io.micrometer.core.instrument.Clock.SYSTEM);
     KubernetesClient client = new KubernetesClientBuilder().build();
     AtomicBoolean stopping = new AtomicBoolean(false);
-    Operator operator = newOperator(settings, client, meters, stopping, log);
+    String identity = System.getenv().getOrDefault("HOSTNAME", "local") + "-" + UUID.randomUUID();
+    Operator operator = newOperator(settings, client, meters, stopping, identity, log);
     Clock clock = Clock.systemUTC();
     PrometheusClient prometheus =
         new PrometheusClient(
@@ -57,10 +64,12 @@ public final class Main {
             new RolloutPass(
                 new RolloutObserver(
                     new PrometheusMetricProvider(prometheus, new ThresholdEvaluator(), clock),
+                    new SignalObserver(new PrometheusReadings(prometheus), clock),
                     clock),
                 new Actuator(client),
                 new TransitionRecorder(client, clock, registry),
-                clock));
+                clock,
+                RecordRetention.fromEnvironment(System.getenv())));
     operator.register(
         reconciler,
         override -> {
@@ -86,6 +95,10 @@ public final class Main {
                   stopping.set(true);
                   log.info("stopping");
                   operator.stop();
+                  if (settings.leaderElection()) {
+                    LeaseRelease.release(client, settings.leaseNamespace(), LEASE_NAME, identity);
+                  }
+                  client.close();
                   http.close();
                 }));
     operator.start();
@@ -114,6 +127,7 @@ public final class Main {
       KubernetesClient client,
       PrometheusMeterRegistry meters,
       AtomicBoolean stopping,
+      String identity,
       Logger log) {
     return new Operator(
         override -> {
@@ -121,16 +135,16 @@ public final class Main {
               .withKubernetesClient(client)
               .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters))
               .withConcurrentReconciliationThreads(settings.reconcileThreads())
-              .withCloseClientOnStop(true);
+              .withCloseClientOnStop(false);
           if (settings.leaderElection()) {
             override.withLeaderElectionConfiguration(
                 new LeaderElectionConfiguration(
-                    "rearguard-operator",
+                    LEASE_NAME,
                     settings.leaseNamespace(),
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(2),
-                    System.getenv().getOrDefault("HOSTNAME", "local") + "-" + UUID.randomUUID(),
+                    identity,
                     new LeaderCallbacks(
                         () -> log.info("became the leader"),
                         () -> exitUnlessStopping(stopping, log),

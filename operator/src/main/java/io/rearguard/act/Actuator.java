@@ -22,9 +22,16 @@ public class Actuator {
   private static final Logger LOG = LoggerFactory.getLogger(Actuator.class);
 
   private final KubernetesClient client;
+  private final RecordWriter records;
 
   public Actuator(KubernetesClient client) {
     this.client = client;
+    this.records = new RecordWriter(client);
+  }
+
+  /** Returns the writer of this Rollout's RolloutRecords, which uses the same client. */
+  public RecordWriter records() {
+    return records;
   }
 
   /** Applies actions in order. */
@@ -89,10 +96,7 @@ public class Actuator {
     status.phase = complete.phase();
     status.message = complete.message();
     status.processedTime = complete.time();
-    status.rolloutState =
-        rollout.getStatus() == null
-            ? null
-            : rollout.getStatus().phase + " at step " + rollout.getStatus().step;
+    status.rolloutState = complete.rolloutState();
     client
         .resources(RolloutCommand.class)
         .inNamespace(command.getMetadata().getNamespace())

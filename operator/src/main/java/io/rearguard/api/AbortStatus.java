@@ -18,7 +18,8 @@ public class AbortStatus {
   public String actor;
 
   @JsonPropertyDescription(
-      "Reason code: AnalysisFailed, AnalysisError, ProgressDeadlineExceeded or AbortCommand.")
+      "Reason code: AnalysisFailed, AnalysisError, BurnRateExceeded, InvariantViolated,"
+          + " ProgressDeadlineExceeded or AbortCommand.")
   public String reason;
 
   @JsonPropertyDescription("Explanation, with the numbers behind an automatic decision.")
@@ -26,4 +27,9 @@ public class AbortStatus {
 
   @JsonPropertyDescription("Step index at which the canary was aborted.")
   public Integer stepIndex;
+
+  @JsonPropertyDescription(
+      "Seconds from the abort until the stable revision was at full capacity and the canary had"
+          + " no ready pods: the time-to-rollback.")
+  public Double rollbackSeconds;
 }

@@ -19,7 +19,9 @@ public class AnalysisSpec {
   @JsonPropertyDescription(
       "What happens when a metric ends in Error (too many consecutive errors, or a run made"
           + " mostly of errors): Abort rolls back, Pause holds the canary until a resume or"
-          + " promote command. Before the limit is reached, errors only hold the step.")
+          + " promote command. Errors below the limit hold the step, but each one still counts"
+          + " towards a step analysis's count, so a run that reaches its count with most"
+          + " measurements not Successful ends in Error as well.")
   @Default("Abort")
   public ErrorPolicy onError = ErrorPolicy.Abort;
 

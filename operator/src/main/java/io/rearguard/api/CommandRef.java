@@ -27,4 +27,7 @@ public class CommandRef {
 
   @JsonPropertyDescription("When the command was decided (RFC 3339).")
   public String time;
+
+  @JsonPropertyDescription("The Rollout's phase and step before the command.")
+  public String rolloutState;
 }

@@ -3,15 +3,21 @@ package io.rearguard.api;
 import java.time.Duration;
 import java.util.regex.Matcher;
 
-/** Parses durations written like 30s, 5m, 1h30m or 250ms. */
+/** Parses durations written like 30s, 5m, 1h30m, 250ms or 30d. */
 public final class Durations {
   /** Schema pattern of a duration: one or more number-unit pairs. */
-  public static final String PATTERN = "^([0-9]{1,9}(ms|s|m|h))+$";
+  public static final String PATTERN = "^([0-9]{1,9}(ms|s|m|h|d))+$";
 
   private static final java.util.regex.Pattern PART =
-      java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+      java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
 
   private Durations() {}
+
+  /** Formats a duration the way PromQL range selectors expect, such as 90s. */
+  public static String promql(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? (millis / 1000) + "s" : millis + "ms";
+  }
 
   /**
    * Parses a duration.
@@ -32,7 +38,8 @@ public final class Durations {
             case "ms" -> total.plusMillis(amount);
             case "s" -> total.plusSeconds(amount);
             case "m" -> total.plusMinutes(amount);
-            default -> total.plusHours(amount);
+            case "h" -> total.plusHours(amount);
+            default -> total.plusDays(amount);
           };
     }
     return total;

@@ -67,4 +67,31 @@ public class RolloutSpec {
   @JsonPropertyDescription("How a new revision is exposed to users.")
   @Required
   public RolloutStrategy strategy;
+
+  @JsonPropertyDescription(
+      "Service level objective with burn-rate triggers that roll the canary back, and an"
+          + " optional release freeze on a low error budget.")
+  public SloSpec slo;
+
+  @JsonPropertyDescription("Counters that must never increase for the canary.")
+  public InvariantSpec invariants;
+
+  @JsonPropertyDescription(
+      "How the rollback is rehearsed before the canary receives traffic. Absent: mode Verify"
+          + " with the defaults below.")
+  public RehearsalSpec rehearsal;
+
+  @JsonPropertyDescription(
+      "Lets a new revision through a release freeze until the override expires. Each use is"
+          + " recorded and counted.")
+  public FreezeOverride releaseFreezeOverride;
+
+  @JsonPropertyDescription(
+      "Previously stable revisions remembered as known good. Returning the template to one of"
+          + " them is a fast rollback: no steps, no analysis and no rehearsal; its ReplicaSet is"
+          + " scaled up before the current stable gives up pods.")
+  @Min(0)
+  @Max(20)
+  @Default("3")
+  public Integer knownGoodRevisions = 3;
 }

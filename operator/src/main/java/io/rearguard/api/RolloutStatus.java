@@ -76,4 +76,23 @@ public class RolloutStatus {
 
   @JsonPropertyDescription("The last decision that changed the rollout.")
   public LastDecision lastDecision;
+
+  @JsonPropertyDescription("Burn rates, invariant counters and error budget last evaluated.")
+  public SignalsStatus signals;
+
+  @JsonPropertyDescription("The rollback rehearsal of the current canary.")
+  public RehearsalStatus rehearsal;
+
+  @JsonPropertyDescription(
+      "Whether the current canary is a fast rollback to a known-good revision, which skips steps,"
+          + " analysis and signals.")
+  public Boolean fastRollback;
+
+  @JsonPropertyDescription("Previously stable revisions, newest first, for a fast rollback.")
+  public List<String> knownGoodRevisions = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Position of the Rollout's chain of RolloutRecords, and the records not yet confirmed as"
+          + " stored.")
+  public RecordHistory history;
 }

@@ -27,7 +27,13 @@ public sealed interface Action {
    * @param phase Accepted or Rejected
    * @param message what was done or why not
    * @param time when it was decided (RFC 3339)
+   * @param rolloutState the Rollout's phase and step before the command
    */
-  record CompleteCommand(String name, RolloutCommandStatus.Phase phase, String message, String time)
+  record CompleteCommand(
+      String name,
+      RolloutCommandStatus.Phase phase,
+      String message,
+      String time,
+      String rolloutState)
       implements Action {}
 }

@@ -15,7 +15,9 @@ final class AnalysisRules {
   /** Judges the background analysis; a Failed run aborts at any step. */
   static void judgeBackground(DecisionContext ctx) {
     AnalysisSpec analysis = ctx.spec.strategy.canary.analysis;
-    if (analysis == null) {
+    if (analysis == null
+        || Boolean.TRUE.equals(ctx.status.fastRollback)
+        || !SignalSchedule.exposed(ctx.status)) {
       return;
     }
     List<MetricRun> runs = runs(ctx, AnalysisSchedule.BACKGROUND, null, analysis);

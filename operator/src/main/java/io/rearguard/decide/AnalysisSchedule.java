@@ -70,7 +70,12 @@ public final class AnalysisSchedule {
 
   private static List<DueMetric> active(RolloutSpec spec, RolloutStatus status) {
     List<DueMetric> active = new ArrayList<>();
-    if (status == null || status.canaryRevision == null || status.abort != null) {
+    if (status == null
+        || status.canaryRevision == null
+        || status.abort != null
+        || Boolean.TRUE.equals(status.fastRollback)
+        || !SignalSchedule.exposed(status)) {
+      // A fast rollback skips analysis, and a canary without traffic has nothing to measure.
       return active;
     }
     var canary = spec.strategy.canary;

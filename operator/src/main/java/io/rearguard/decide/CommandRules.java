@@ -39,8 +39,9 @@ final class CommandRules {
         complete(ctx, command, known.get());
         continue;
       }
+      String before = stateText(ctx);
       Result result = decide(ctx, command);
-      remember(ctx, command, result);
+      remember(ctx, command, result, before);
     }
   }
 
@@ -51,7 +52,7 @@ final class CommandRules {
       if (known.isPresent()) {
         complete(ctx, command, known.get());
       } else {
-        remember(ctx, command, Result.reject(message));
+        remember(ctx, command, Result.reject(message), stateText(ctx));
       }
     }
   }
@@ -159,6 +160,12 @@ final class CommandRules {
       return Result.reject(
           "the rollout waits at a pause step without a duration; use promote to continue");
     }
+    if (Reasons.RELEASE_FROZEN.equals(reason)) {
+      return Result.reject(
+          "the release is frozen by a low error budget; set spec.releaseFreezeOverride with a"
+              + " reason and an expiry to let it through");
+    }
+    RehearsalRules.restartAfterFailure(ctx);
     ctx.unpause();
     ctx.transition(
         false,
@@ -184,8 +191,13 @@ final class CommandRules {
     return Result.accept("canary " + aborted + " restarted at step " + status.step);
   }
 
+  private static String stateText(DecisionContext ctx) {
+    String phase = ctx.status.phase == null ? "New" : ctx.status.phase.name();
+    return ctx.status.step == null ? phase : phase + " at step " + ctx.status.step;
+  }
+
   private static void remember(
-      DecisionContext ctx, Observation.PendingCommand command, Result result) {
+      DecisionContext ctx, Observation.PendingCommand command, Result result, String before) {
     CommandRef ref = new CommandRef();
     ref.uid = command.uid();
     ref.name = command.name();
@@ -198,6 +210,7 @@ final class CommandRules {
     ref.message = result.message();
     ref.fingerprint = command.fingerprint();
     ref.time = ctx.now.toString();
+    ref.rolloutState = before;
     ctx.status.recentCommands.add(ref);
     while (ctx.status.recentCommands.size() > REMEMBERED_COMMANDS) {
       ctx.status.recentCommands.remove(0);
@@ -216,7 +229,11 @@ final class CommandRules {
       DecisionContext ctx, Observation.PendingCommand command, CommandRef ref) {
     ctx.actions.add(
         new Action.CompleteCommand(
-            command.name(), RolloutCommandStatus.Phase.valueOf(ref.result), ref.message, ref.time));
+            command.name(),
+            RolloutCommandStatus.Phase.valueOf(ref.result),
+            ref.message,
+            ref.time,
+            ref.rolloutState));
   }
 
   private static Optional<CommandRef> findByUid(RolloutStatus status, String uid) {

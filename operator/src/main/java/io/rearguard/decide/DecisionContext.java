@@ -123,8 +123,15 @@ final class DecisionContext {
     status.pauseReason = null;
     status.pauseStartTime = null;
     status.analysis.clear();
+    status.signals = null;
+    status.fastRollback = null;
+    status.rehearsal = RehearsalRules.initial(this);
     status.canaryReadyReplicas = observation.revision(revision).readyReplicas();
     startStep(0);
+    if (!SignalSchedule.exposed(status)) {
+      // The canary gets no pods until the freeze and the rehearsal let it through.
+      status.canaryWeight = 0;
+    }
   }
 
   /** Ends the canary without promoting it. */
@@ -182,6 +189,7 @@ final class DecisionContext {
     if (Reasons.ANALYSIS_ERROR.equals(status.pauseReason)
         || Reasons.INCONCLUSIVE_ANALYSIS.equals(status.pauseReason)) {
       status.analysis.clear();
+      status.signals = null;
     }
     status.pauseReason = null;
     status.pauseStartTime = null;

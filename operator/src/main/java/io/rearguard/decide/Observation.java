@@ -14,17 +14,29 @@ import java.util.Map;
  * @param revisions ReplicaSets owned by the Rollout, by revision hash
  * @param measurements measurements taken in this pass, for the metrics that were due
  * @param commands RolloutCommands for this Rollout without a result yet, oldest first
+ * @param signals readings of the SLO triggers, invariants and error budget that were due
  */
 public record Observation(
     String desiredRevision,
     Map<String, RevisionState> revisions,
     List<TakenMeasurement> measurements,
-    List<PendingCommand> commands) {
+    List<PendingCommand> commands,
+    SignalReadings signals) {
 
   public Observation {
     revisions = Map.copyOf(revisions);
     measurements = List.copyOf(measurements);
     commands = List.copyOf(commands);
+    signals = signals == null ? SignalReadings.NONE : signals;
+  }
+
+  /** Creates an observation without signal readings. */
+  public Observation(
+      String desiredRevision,
+      Map<String, RevisionState> revisions,
+      List<TakenMeasurement> measurements,
+      List<PendingCommand> commands) {
+    this(desiredRevision, revisions, measurements, commands, SignalReadings.NONE);
   }
 
   /** Returns the state of one revision's ReplicaSet, or an absent one when it does not exist. */

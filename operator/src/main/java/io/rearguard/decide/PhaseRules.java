@@ -123,6 +123,28 @@ final class PhaseRules {
     }
     Conditions.set(
         conditions, Reasons.INVALID_SPEC, false, Reasons.SPEC_VALID, "", generation, ctx.now);
+    setRehearsalCondition(ctx);
+  }
+
+  private static void setRehearsalCondition(DecisionContext ctx) {
+    var rehearsal = ctx.status.rehearsal;
+    if (rehearsal == null) {
+      return;
+    }
+    String message = rehearsal.message == null ? "" : rehearsal.message;
+    switch (rehearsal.phase) {
+      case RehearsalRules.PASSED, RehearsalRules.SKIPPED ->
+          set(ctx, Reasons.ROLLBACK_REHEARSED, true, Reasons.REHEARSAL_PASSED, message);
+      case RehearsalRules.FAILED ->
+          set(ctx, Reasons.ROLLBACK_REHEARSED, false, Reasons.REHEARSAL_FAILED, message);
+      default ->
+          set(
+              ctx,
+              Reasons.ROLLBACK_REHEARSED,
+              false,
+              Reasons.REHEARSAL_RUNNING,
+              rehearsal.mode + " rehearsal " + rehearsal.phase);
+    }
   }
 
   private static void set(

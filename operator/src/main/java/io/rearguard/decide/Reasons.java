@@ -34,6 +34,17 @@ public final class Reasons {
   public static final String ROLLOUT_ABORTED = "RolloutAborted";
   public static final String ROLLOUT_PAUSED = "RolloutPaused";
   public static final String COMMAND_REJECTED = "CommandRejected";
+  public static final String ROLLBACK_REHEARSED = "RollbackRehearsed";
+  public static final String REHEARSAL_PASSED = "RehearsalPassed";
+  public static final String REHEARSAL_FAILED = "RehearsalFailed";
+  public static final String REHEARSAL_RUNNING = "RehearsalRunning";
+  public static final String BURN_RATE_EXCEEDED = "BurnRateExceeded";
+  public static final String INVARIANT_VIOLATED = "InvariantViolated";
+  public static final String RELEASE_FROZEN = "ReleaseFrozen";
+  public static final String RELEASE_UNFROZEN = "ReleaseUnfrozen";
+  public static final String FREEZE_OVERRIDDEN = "FreezeOverridden";
+  public static final String FAST_ROLLBACK = "FastRollback";
+  public static final String ROLLBACK_COMPLETED = "RollbackCompleted";
 
   private Reasons() {}
 }

@@ -43,6 +43,7 @@ public final class RolloutDecider {
     }
     observeReplicas(ctx);
     recordMeasurements(ctx);
+    SignalRules.record(ctx);
     RevisionRules.followDesiredRevision(ctx);
     CommandRules.apply(ctx);
     advance(ctx);
@@ -127,18 +128,24 @@ public final class RolloutDecider {
 
   private static void advance(DecisionContext ctx) {
     if (!ctx.canaryActive()) {
+      RevisionRules.completeRollback(ctx);
       checkStableDeadline(ctx);
       return;
     }
     AnalysisRules.judgeBackground(ctx);
-    if (!ctx.canaryActive() || ctx.status.pauseReason != null) {
+    SignalRules.judge(ctx);
+    if (!ctx.canaryActive() || !exposureGates(ctx)) {
+      return;
+    }
+    RehearsalRules.repeatIfDue(ctx, waitingInPause(ctx));
+    if (ctx.status.pauseReason != null) {
       return;
     }
     for (int guard = 0; guard <= ctx.steps().size(); guard++) {
       int index = ctx.status.currentStepIndex;
       ctx.status.canaryWeight = ctx.weightAt(index);
       if (index >= ctx.steps().size()) {
-        if (ctx.canaryReady() >= ctx.replicas()) {
+        if (ctx.canaryReady() >= ctx.replicas() && SignalRules.promotable(ctx)) {
           RevisionRules.promote(ctx);
           return;
         }
@@ -151,6 +158,32 @@ public final class RolloutDecider {
     if (ctx.canaryActive() && ctx.status.pauseReason == null && !inTimedPause(ctx)) {
       checkCanaryDeadline(ctx);
     }
+  }
+
+  /**
+   * Runs the release freeze and the rehearsal before the canary's first traffic; returns whether
+   * the canary may go on. A failed rehearsal has paused the canary by then.
+   */
+  private static boolean exposureGates(DecisionContext ctx) {
+    if (SignalSchedule.exposed(ctx.status)) {
+      // A repeat rehearsal runs while the canary keeps its traffic.
+      RehearsalRules.run(ctx);
+      return true;
+    }
+    String pause = ctx.status.pauseReason;
+    if (pause != null && !Reasons.RELEASE_FROZEN.equals(pause)) {
+      return false;
+    }
+    if (!FreezeRules.allow(ctx)) {
+      RehearsalRules.cancel(ctx);
+      return false;
+    }
+    return RehearsalRules.run(ctx);
+  }
+
+  private static boolean waitingInPause(DecisionContext ctx) {
+    return Reasons.PAUSED_BY_STEP.equals(ctx.status.pauseReason)
+        || ctx.status.pauseReason == null && inTimedPause(ctx);
   }
 
   /** Runs one step; returns true when it completed and the next step may start. */
@@ -249,9 +282,13 @@ public final class RolloutDecider {
             || ctx.status.abort != null && ctx.canaryReady() > 0;
     Duration limit = moving ? ACTIVE_REQUEUE : IDLE_REQUEUE;
     Instant wake = ctx.wakeUp();
-    Optional<Instant> due = AnalysisSchedule.nextDue(ctx.spec, ctx.status);
-    if (due.isPresent() && (wake == null || due.get().isBefore(wake))) {
-      wake = due.get();
+    for (Optional<Instant> due :
+        List.of(
+            AnalysisSchedule.nextDue(ctx.spec, ctx.status),
+            SignalSchedule.nextDue(ctx.spec, ctx.status))) {
+      if (due.isPresent() && (wake == null || due.get().isBefore(wake))) {
+        wake = due.get();
+      }
     }
     if (wake == null) {
       return limit;

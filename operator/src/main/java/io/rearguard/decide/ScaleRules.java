@@ -24,12 +24,16 @@ final class ScaleRules {
     Observation.RevisionState canaryState = ctx.observation.revision(canary);
     List<Observation.RevisionState> others = others(ctx, stable, canary);
 
-    int canaryTarget =
-        ctx.canaryActive() ? ReplicaMath.canaryReplicas(replicas, status.canaryWeight) : 0;
+    boolean exposed = ctx.canaryActive() && SignalSchedule.exposed(status);
+    int canaryTarget = exposed ? ReplicaMath.canaryReplicas(replicas, status.canaryWeight) : 0;
     int stableDesired =
         ctx.canaryActive()
             ? ReplicaMath.stableReplicas(replicas, canaryTarget, canaryState.readyReplicas())
             : replicas;
+    if (ctx.canaryActive() && status.rehearsal != null && status.rehearsal.surge != null) {
+      // The drill gives the stable revision the pods a rollback would give it.
+      stableDesired += status.rehearsal.surge;
+    }
     ensure(ctx, stableState, stableDesired, true);
 
     if (canary != null) {

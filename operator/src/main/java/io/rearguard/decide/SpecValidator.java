@@ -62,6 +62,7 @@ public final class SpecValidator {
     if (spec.strategy.canary.analysis != null) {
       checkAnalysis(spec.strategy.canary.analysis, "spec.strategy.canary.analysis", problems);
     }
+    SignalSpecValidator.check(spec, problems);
     return problems;
   }
 

@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutStatus;
+import io.rearguard.decide.Reasons;
 import io.rearguard.decide.Transition;
 import java.time.Clock;
 import java.util.List;
@@ -28,6 +30,8 @@ public class TransitionRecorder {
   private final KubernetesClient client;
   private final Clock clock;
   private final Counter transitions;
+  private final Histogram timeToRollback;
+  private final Counter freezeOverrides;
 
   public TransitionRecorder(KubernetesClient client, Clock clock, PrometheusRegistry registry) {
     this.client = client;
@@ -37,6 +41,19 @@ public class TransitionRecorder {
             .name("rearguard_rollout_transitions_total")
             .help("Rollout transitions reported, by reason and Event type")
             .labelNames("reason", "type")
+            .register(registry);
+    this.timeToRollback =
+        Histogram.builder()
+            .name("rearguard_rollback_duration_seconds")
+            .help(
+                "Time from an abort until the stable revision is at full capacity and the canary"
+                    + " has no ready pods")
+            .classicUpperBounds(0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300)
+            .register(registry);
+    this.freezeOverrides =
+        Counter.builder()
+            .name("rearguard_release_freeze_overrides_total")
+            .help("Canaries let through a release freeze by an override")
             .register(registry);
   }
 
@@ -53,7 +70,18 @@ public class TransitionRecorder {
         MDC.remove("step");
       }
       transitions.labelValues(transition.reason(), type).inc();
+      countSpecial(transition, status);
       emitEvent(rollout, transition, type);
+    }
+  }
+
+  private void countSpecial(Transition transition, RolloutStatus status) {
+    if (Reasons.ROLLBACK_COMPLETED.equals(transition.reason())
+        && status.abort != null
+        && status.abort.rollbackSeconds != null) {
+      timeToRollback.observe(status.abort.rollbackSeconds);
+    } else if (Reasons.FREEZE_OVERRIDDEN.equals(transition.reason())) {
+      freezeOverrides.inc();
     }
   }
 

@@ -28,10 +28,12 @@ public class RolloutObserver {
   public static final String ROLLOUT_LABEL = "rearguard.io/rollout";
 
   private final MetricProvider metrics;
+  private final SignalObserver signals;
   private final Clock clock;
 
-  public RolloutObserver(MetricProvider metrics, Clock clock) {
+  public RolloutObserver(MetricProvider metrics, SignalObserver signals, Clock clock) {
     this.metrics = metrics;
+    this.signals = signals;
     this.clock = clock;
   }
 
@@ -40,11 +42,13 @@ public class RolloutObserver {
       Rollout rollout, Collection<ReplicaSet> replicaSets, Collection<RolloutCommand> commands) {
     String desired =
         rollout.getSpec().template == null ? "" : RevisionHasher.hash(rollout.getSpec().template);
+    boolean valid = SpecValidator.validate(rollout.getSpec()).isEmpty();
     return new Observation(
         desired,
         revisions(rollout, replicaSets),
-        measurements(rollout),
-        pendingCommands(rollout, commands));
+        valid ? measurements(rollout) : List.of(),
+        pendingCommands(rollout, commands),
+        valid ? signals.observe(rollout) : io.rearguard.decide.SignalReadings.NONE);
   }
 
   private static Map<String, Observation.RevisionState> revisions(
@@ -77,7 +81,7 @@ public class RolloutObserver {
 
   private List<Observation.TakenMeasurement> measurements(Rollout rollout) {
     List<Observation.TakenMeasurement> taken = new ArrayList<>();
-    if (rollout.getStatus() == null || !SpecValidator.validate(rollout.getSpec()).isEmpty()) {
+    if (rollout.getStatus() == null) {
       return taken;
     }
     var status = rollout.getStatus();

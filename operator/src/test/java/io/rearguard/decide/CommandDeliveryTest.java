@@ -64,7 +64,8 @@ class CommandDeliveryTest {
                 promote.name(),
                 RolloutCommandStatus.Phase.Accepted,
                 "step 2/4 skipped",
-                decidedAt));
+                decidedAt,
+                "Progressing at step 2/4"));
     assertThat(again.transitions()).isEmpty();
     assertThat(again.status().currentStepIndex).isEqualTo(stepBefore);
   }

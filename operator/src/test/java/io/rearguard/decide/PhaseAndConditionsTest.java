@@ -146,7 +146,7 @@ class PhaseAndConditionsTest {
 
     driver.changeTemplate("rev-b").pass();
 
-    assertThat(driver.status().lastDecision.reason).isEqualTo(Reasons.CANARY_STARTED);
+    assertThat(driver.status().lastDecision.reason).isEqualTo(Reasons.REHEARSAL_PASSED);
     assertThat(driver.status().lastDecision.actor).isEqualTo(Transition.OPERATOR);
     assertThat(driver.status().lastDecision.time).isEqualTo(clock.instant().toString());
   }

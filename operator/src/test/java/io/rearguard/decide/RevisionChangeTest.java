@@ -139,7 +139,7 @@ class RevisionChangeTest {
     assertThat(decision.status().canaryRevision).isEqualTo("rev-c");
     assertThat(decision.transitions())
         .extracting(Transition::reason)
-        .containsExactly(Reasons.CANARY_STARTED);
+        .containsExactly(Reasons.CANARY_STARTED, Reasons.REHEARSAL_PASSED);
   }
 
   @Test

@@ -40,7 +40,7 @@ class StepProgressionTest {
     assertThat(decision.status().phase).isEqualTo(RolloutPhase.Progressing);
     assertThat(decision.transitions())
         .extracting(Transition::reason)
-        .containsExactly(Reasons.CANARY_STARTED);
+        .containsExactly(Reasons.CANARY_STARTED, Reasons.REHEARSAL_PASSED);
   }
 
   @Test

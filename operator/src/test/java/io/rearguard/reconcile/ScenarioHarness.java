@@ -25,7 +25,9 @@ import io.rearguard.api.RolloutSpec;
 import io.rearguard.api.RolloutStrategy;
 import io.rearguard.api.Threshold;
 import io.rearguard.evidence.TransitionRecorder;
+import io.rearguard.observe.PrometheusReadings;
 import io.rearguard.observe.RolloutObserver;
+import io.rearguard.observe.SignalObserver;
 import io.rearguard.testkit.FakePrometheus;
 import io.rearguard.testkit.MutableClock;
 import java.time.Duration;
@@ -57,12 +59,14 @@ final class ScenarioHarness {
         PrometheusClient.Settings.defaults()
             .withTimeout(Duration.ofSeconds(2))
             .withRetry(1, Duration.ofMillis(10));
-    var provider =
-        new PrometheusMetricProvider(
-            new PrometheusClient(clock, settings, registry), new ThresholdEvaluator(), clock);
+    var prometheusClient = new PrometheusClient(clock, settings, registry);
+    var provider = new PrometheusMetricProvider(prometheusClient, new ThresholdEvaluator(), clock);
     this.pass =
         new RolloutPass(
-            new RolloutObserver(provider, clock),
+            new RolloutObserver(
+                provider,
+                new SignalObserver(new PrometheusReadings(prometheusClient), clock),
+                clock),
             new Actuator(client),
             new TransitionRecorder(client, clock, registry),
             clock);

@@ -14,6 +14,7 @@ import io.rearguard.decide.Observation.PendingCommand;
 import io.rearguard.decide.Observation.RevisionState;
 import io.rearguard.decide.Observation.TakenMeasurement;
 import io.rearguard.decide.RolloutDecider;
+import io.rearguard.decide.SignalReadings;
 import io.rearguard.decide.Transition;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,7 @@ public final class Driver {
   private final List<PendingCommand> pendingCommands = new ArrayList<>();
   private final List<TakenMeasurement> queuedMeasurements = new ArrayList<>();
   private Function<AnalysisSchedule.DueMetric, MeasurementOutcome> measurementOutcomes;
+  private Function<Rollout, SignalReadings> signalAnswers = rollout -> SignalReadings.NONE;
   private final Map<String, Action.CompleteCommand> completedCommands = new LinkedHashMap<>();
   private final List<Transition> transitions = new ArrayList<>();
   private Decision lastDecision;
@@ -107,6 +109,12 @@ public final class Driver {
    */
   public Driver measureDueWith(Function<AnalysisSchedule.DueMetric, MeasurementOutcome> outcomes) {
     this.measurementOutcomes = outcomes;
+    return this;
+  }
+
+  /** Sets the source of each pass's readings, such as a {@link SignalAnswers}. */
+  public Driver answerSignalsWith(Function<Rollout, SignalReadings> answers) {
+    this.signalAnswers = answers;
     return this;
   }
 
@@ -179,8 +187,8 @@ public final class Driver {
 
   /**
    * Returns the observation for the next pass: the simulated ReplicaSets, pending commands, queued
-   * measurements and, when {@link #measureDueWith} is set, one measurement per due metric. The
-   * queued measurements are handed over, so each is observed once.
+   * measurements, the signal readings and, when {@link #measureDueWith} is set, one measurement per
+   * due metric. The queued measurements are handed over, so each is observed once.
    */
   public Observation nextObservation() {
     List<TakenMeasurement> measurements = new ArrayList<>(queuedMeasurements);
@@ -198,7 +206,9 @@ public final class Driver {
       }
     }
     Observation base = observe();
-    return new Observation(base.desiredRevision(), base.revisions(), measurements, base.commands());
+    SignalReadings signals = signalAnswers.apply(rollout);
+    return new Observation(
+        base.desiredRevision(), base.revisions(), measurements, base.commands(), signals);
   }
 
   /** Runs one pass at the current time without moving the clock. */

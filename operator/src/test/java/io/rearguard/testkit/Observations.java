@@ -8,6 +8,7 @@ import io.rearguard.decide.Observation;
 import io.rearguard.decide.Observation.PendingCommand;
 import io.rearguard.decide.Observation.RevisionState;
 import io.rearguard.decide.Observation.TakenMeasurement;
+import io.rearguard.decide.SignalReadings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,6 +72,7 @@ public final class Observations {
     private final Map<String, RevisionState> revisions = new LinkedHashMap<>();
     private final List<TakenMeasurement> measurements = new ArrayList<>();
     private final List<PendingCommand> commands = new ArrayList<>();
+    private SignalReadings signals = SignalReadings.NONE;
 
     private Builder(String desired) {
       this.desired = desired;
@@ -98,8 +100,14 @@ public final class Observations {
       return this;
     }
 
+    /** Sets the SLO, invariant and budget readings of the observation. */
+    public Builder signals(SignalReadings signals) {
+      this.signals = signals;
+      return this;
+    }
+
     public Observation build() {
-      return new Observation(desired, revisions, measurements, commands);
+      return new Observation(desired, revisions, measurements, commands, signals);
     }
   }
 }

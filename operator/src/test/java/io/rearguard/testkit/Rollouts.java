@@ -7,13 +7,17 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.rearguard.api.AnalysisSpec;
 import io.rearguard.api.CanaryStep;
 import io.rearguard.api.CanaryStrategy;
+import io.rearguard.api.FreezeOverride;
+import io.rearguard.api.InvariantSpec;
 import io.rearguard.api.MetricSpec;
 import io.rearguard.api.PauseStep;
 import io.rearguard.api.PrometheusQuery;
+import io.rearguard.api.RehearsalSpec;
 import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutSpec;
 import io.rearguard.api.RolloutStatus;
 import io.rearguard.api.RolloutStrategy;
+import io.rearguard.api.SloSpec;
 import io.rearguard.api.Threshold;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -137,6 +141,11 @@ public final class Rollouts {
     private Boolean progressDeadlineAbort;
     private Integer abortScaleDownDelaySeconds;
     private Integer revisionHistoryLimit;
+    private SloSpec slo;
+    private InvariantSpec invariants;
+    private RehearsalSpec rehearsal;
+    private FreezeOverride releaseFreezeOverride;
+    private Integer knownGoodRevisions;
     private RolloutStatus status;
 
     private Builder() {}
@@ -196,6 +205,34 @@ public final class Rollouts {
       return this;
     }
 
+    /** Sets spec.slo, such as one from {@link SignalSpecs#slo}. */
+    public Builder slo(SloSpec slo) {
+      this.slo = slo;
+      return this;
+    }
+
+    /** Sets spec.invariants, such as one from {@link SignalSpecs#invariants}. */
+    public Builder invariants(InvariantSpec invariants) {
+      this.invariants = invariants;
+      return this;
+    }
+
+    /** Sets spec.rehearsal; without it the decider rehearses in Verify mode. */
+    public Builder rehearsal(RehearsalSpec rehearsal) {
+      this.rehearsal = rehearsal;
+      return this;
+    }
+
+    public Builder releaseFreezeOverride(FreezeOverride override) {
+      this.releaseFreezeOverride = override;
+      return this;
+    }
+
+    public Builder knownGoodRevisions(int count) {
+      this.knownGoodRevisions = count;
+      return this;
+    }
+
     public Builder status(RolloutStatus status) {
       this.status = status;
       return this;
@@ -232,6 +269,13 @@ public final class Rollouts {
       if (revisionHistoryLimit != null) {
         spec.revisionHistoryLimit = revisionHistoryLimit;
       }
+      if (knownGoodRevisions != null) {
+        spec.knownGoodRevisions = knownGoodRevisions;
+      }
+      spec.slo = slo;
+      spec.invariants = invariants;
+      spec.rehearsal = rehearsal;
+      spec.releaseFreezeOverride = releaseFreezeOverride;
 
       rollout.setSpec(spec);
       rollout.setStatus(status);

@@ -178,13 +178,15 @@ public final class E2eStack {
   }
 
   /**
-   * Applies the namespace and RBAC of manifests/ and writes a kubeconfig for the operator's
-   * ServiceAccount, so that a local operator runs with exactly the permissions of its Deployment.
+   * Applies the namespace, RBAC, example roles and admission policies of manifests/ and writes a
+   * kubeconfig for the operator's ServiceAccount, so that a local operator runs with exactly the
+   * permissions of its Deployment. The example roles bind the stack's users oncall-alice and
+   * dev-bob through their groups.
    *
    * @return the kubeconfig path
    */
   public Path installOperatorAccess(KubernetesClient client) throws IOException {
-    for (String manifest : List.of("namespace.yaml", "rbac.yaml")) {
+    for (String manifest : List.of("namespace.yaml", "rbac.yaml", "roles.yaml", "admission.yaml")) {
       try (InputStream in = Files.newInputStream(root.resolve("manifests").resolve(manifest))) {
         for (HasMetadata item : client.load(in).items()) {
           client.resource(item).fieldManager("rearguard-e2e").forceConflicts().serverSideApply();

@@ -26,6 +26,7 @@ public final class OperatorProcess implements AutoCloseable {
   private final Path logFile;
   private Process process;
   private Duration startupTime;
+  private final Map<String, String> extraEnvironment = new java.util.LinkedHashMap<>();
 
   /**
    * Prepares an operator process.
@@ -53,6 +54,12 @@ public final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** Sets an environment variable of the next start, over the Deployment's value. */
+  public OperatorProcess withEnvironment(String name, String value) {
+    extraEnvironment.put(name, value);
+    return this;
+  }
+
   /** Starts the operator and waits until it reports ready. */
   public OperatorProcess start() throws IOException, InterruptedException {
     Path jar = operatorJar();
@@ -69,6 +76,7 @@ public final class OperatorProcess implements AutoCloseable {
     env.put("REARGUARD_HTTP_ADDRESS", "127.0.0.1");
     env.put("REARGUARD_HTTP_PORT", Integer.toString(stack.operatorPort()));
     env.put("REARGUARD_LEASE_NAMESPACE", E2eStack.OPERATOR_NAMESPACE);
+    env.putAll(extraEnvironment);
     Files.createDirectories(logFile.getParent());
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

@@ -12,6 +12,9 @@ public final class RolloutManifests {
           + " / sum(rate(simulator_requests_total{namespace=\"{{namespace}}\","
           + "rollout=\"{{rollout}}\",revision=\"{{canaryRevision}}\"}[10s]))";
 
+  /** The stack's on-call user (group rearguard:oncall), who may create RolloutCommands. */
+  public static final String ONCALL_USER = "oncall-alice";
+
   private RolloutManifests() {}
 
   /**
@@ -62,9 +65,24 @@ public final class RolloutManifests {
         .formatted(namespace, name, image, prometheus, ERROR_RATIO_QUERY, finalPause);
   }
 
-  /** Returns a RolloutCommand manifest. */
+  /**
+   * Returns a RolloutCommand manifest requested by {@link #ONCALL_USER}. Apply it as that user
+   * ({@link Kubectl#apply} does): the admission policy in manifests/admission.yaml rejects a
+   * command whose requestedBy is not the applying user.
+   */
   public static String command(
       String namespace, String name, String rollout, String action, String reason) {
+    return command(namespace, name, rollout, action, reason, ONCALL_USER);
+  }
+
+  /** Returns a RolloutCommand manifest with the given requester. */
+  public static String command(
+      String namespace,
+      String name,
+      String rollout,
+      String action,
+      String reason,
+      String requestedBy) {
     return """
         apiVersion: rearguard.io/v1alpha1
         kind: RolloutCommand
@@ -75,8 +93,8 @@ public final class RolloutManifests {
           rollout: %3$s
           action: %4$s
           reason: "%5$s"
-          requestedBy: oncall-alice
+          requestedBy: %6$s
         """
-        .formatted(namespace, name, rollout, action, reason);
+        .formatted(namespace, name, rollout, action, reason, requestedBy);
   }
 }
