@@ -6,7 +6,10 @@ public enum RolloutPhase {
   Progressing,
   /** A canary is held at its current weight by a step, a command or an analysis outcome. */
   Paused,
-  /** The stable revision runs at full capacity and no canary is in progress. */
+  /**
+   * The stable revision runs at full capacity, no canary is in progress, and no older revision has
+   * ready pods left.
+   */
   Healthy,
   /** The rollout exceeded its progress deadline without aborting. */
   Degraded,

@@ -53,10 +53,25 @@ final class PhaseRules {
     if (ctx.deadlineExceeded) {
       return RolloutPhase.Degraded;
     }
-    if (status.canaryRevision != null || ctx.stableReady() < ctx.replicas()) {
+    if (status.canaryRevision != null
+        || ctx.stableReady() < ctx.replicas()
+        || olderRevisionsReady(ctx) > 0) {
       return RolloutPhase.Progressing;
     }
     return RolloutPhase.Healthy;
+  }
+
+  /** Returns the ready pods of revisions other than stable and canary, which still serve. */
+  private static int olderRevisionsReady(DecisionContext ctx) {
+    int ready = 0;
+    for (Observation.RevisionState state : ctx.observation.revisions().values()) {
+      String revision = state.revision();
+      if (!revision.equals(ctx.status.stableRevision)
+          && !revision.equals(ctx.status.canaryRevision)) {
+        ready += state.readyReplicas();
+      }
+    }
+    return ready;
   }
 
   private static String messageOf(DecisionContext ctx, RolloutPhase phase) {
@@ -76,7 +91,7 @@ final class PhaseRules {
               + " ready pods";
       case Progressing ->
           status.canaryRevision == null
-              ? "deploying revision " + status.stableRevision
+              ? "deploying revision " + status.stableRevision + olderPodsText(ctx)
               : "canary "
                   + status.canaryRevision
                   + " at step "
@@ -86,6 +101,11 @@ final class PhaseRules {
                   + "%";
       default -> "revision " + status.stableRevision + " serves all traffic";
     };
+  }
+
+  private static String olderPodsText(DecisionContext ctx) {
+    int older = olderRevisionsReady(ctx);
+    return older == 0 ? "" : "; " + older + " pods of older revisions still ready";
   }
 
   private static void setConditions(DecisionContext ctx, RolloutPhase phase) {

@@ -230,10 +230,13 @@ class StepProgressionTest {
   void promotionReportsPromotedThenHealthy() {
     Driver driver = newTemplate(rollout().replicas(10).steps(setWeight(20), setWeight(50)).build());
 
-    driver.runUntil(Driver::isHealthy, 20);
+    driver.runUntil(d -> d.status().canaryRevision == null, 20);
+    var promotion = driver.lastDecision().transitions();
+    driver.runUntil(Driver::isHealthy, 5);
 
+    assertThat(promotion).extracting(Transition::reason).containsExactly(Reasons.PROMOTED);
     assertThat(driver.lastDecision().transitions())
         .extracting(Transition::reason)
-        .containsExactly(Reasons.PROMOTED, Reasons.ROLLOUT_HEALTHY);
+        .containsExactly(Reasons.ROLLOUT_HEALTHY);
   }
 }

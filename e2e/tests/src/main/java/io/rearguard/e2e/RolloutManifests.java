@@ -66,6 +66,71 @@ public final class RolloutManifests {
   }
 
   /**
+   * Returns the Rollout of {@link #rollout(String, String, String, String, String)} with more
+   * fields under {@code spec} and, optionally, a pause step between the 25% step and the analysis.
+   *
+   * @param pauseBeforeAnalysis pause step inserted before the analysis, such as {@code {}}, or null
+   *     for none
+   * @param specBlocks YAML placed under {@code spec}, starting at column 0, such as an {@code slo}
+   *     block
+   */
+  public static String rollout(
+      String namespace,
+      String name,
+      String image,
+      String prometheus,
+      String pauseBeforeAnalysis,
+      String finalPause,
+      String specBlocks) {
+    String hold = pauseBeforeAnalysis == null ? "" : "- pause: " + pauseBeforeAnalysis + "\n";
+    String head =
+        """
+        apiVersion: rearguard.io/v1alpha1
+        kind: Rollout
+        metadata:
+          name: %2$s
+          namespace: %1$s
+        spec:
+          replicas: 4
+          progressDeadlineSeconds: 120
+          selector:
+            matchLabels:
+              app: %2$s
+          template:
+            metadata:
+              labels:
+                app: %2$s
+            spec:
+              containers:
+                - name: app
+                  image: %3$s
+          strategy:
+            canary:
+              steps:
+                - setWeight: 25
+        """
+            .formatted(namespace, name, image);
+    String analysis =
+        """
+        - analysis:
+            metrics:
+              - name: error-ratio
+                interval: 2s
+                count: 3
+                consecutiveErrorLimit: 4
+                threshold:
+                  max: 0.05
+                prometheus:
+                  address: %1$s
+                  query: '%2$s'
+        - setWeight: 50
+        - pause: %3$s
+        """
+            .formatted(prometheus, ERROR_RATIO_QUERY, finalPause);
+    return head + (hold + analysis).indent(8) + specBlocks.indent(2);
+  }
+
+  /**
    * Returns a RolloutCommand manifest requested by {@link #ONCALL_USER}. Apply it as that user
    * ({@link Kubectl#apply} does): the admission policy in manifests/admission.yaml rejects a
    * command whose requestedBy is not the applying user.

@@ -97,8 +97,10 @@ class CommandAdmissionIT {
             namespace,
             NAME,
             TIMEOUT,
-            "v2 aborted",
-            r -> r.getStatus().phase == RolloutPhase.Aborted);
+            "v2 aborted and rolled back",
+            r ->
+                r.getStatus().phase == RolloutPhase.Aborted
+                    && r.getStatus().abort.rollbackSeconds != null);
     Rollout before = RecordFixtures.awaitRecordsStored(env, namespace, NAME);
     long recordsBefore = before.getStatus().history.lastSequence;
 

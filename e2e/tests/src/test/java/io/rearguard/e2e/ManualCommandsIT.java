@@ -97,9 +97,14 @@ class ManualCommandsIT {
     RolloutCommandStatus result = env.command(namespace, "promote-full-v2").getStatus();
     assertThat(result.phase).isEqualTo(RolloutCommandStatus.Phase.Accepted);
     assertThat(result.message).contains("remaining steps skipped from step 2/4");
-    assertThat(NamespaceReads.readyByRevision(env.client, namespace))
-        .containsEntry(v2, 4)
-        .containsEntry(v1, 0);
+    // The status is written before the old ReplicaSet is scaled down, so its pods go shortly after.
+    await("v1 pods gone after the promotion")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(NamespaceReads.readyByRevision(env.client, namespace))
+                    .containsEntry(v2, 4)
+                    .containsEntry(v1, 0));
     assertThat(NamespaceReads.eventMessages(env.client, namespace, "StepCompleted"))
         .anyMatch(m -> m.contains("to full promotion (weight 100%): promote-full command"));
     assertThat(NamespaceReads.eventMessages(env.client, namespace, "PausedByStep"))

@@ -69,9 +69,14 @@ class RolloutLifecycleIT {
                     && r.getStatus().phase == RolloutPhase.Healthy);
 
     assertThat(promoted.getStatus().canaryRevision).isNull();
-    assertThat(readyByImage(namespace))
-        .containsEntry("registry.example/shop:v2", 4)
-        .containsEntry("registry.example/shop:v1", 0);
+    // The status is written before the old ReplicaSet is scaled down, so its pods go shortly after.
+    org.awaitility.Awaitility.await("v1 pods gone after the promotion")
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(readyByImage(namespace))
+                    .containsEntry("registry.example/shop:v2", 4)
+                    .containsEntry("registry.example/shop:v1", 0));
     assertThat(eventReasons(namespace)).contains("StepCompleted", "Promoted", "CanaryStarted");
   }
 

@@ -1,6 +1,5 @@
 package io.rearguard.e2e.demo;
 
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.rearguard.e2e.E2eStack;
@@ -20,15 +19,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Rearguard demo on the local stack from {@code e2e/up}: a Rollout is deployed, promoted on
- * healthy metrics, rolled back by the operator when its error ratio crosses the threshold, and
- * aborted by an on-call command. It prints a progress view, the Rollout's history and a PASS or
- * FAIL line per stage, and exits 1 when any stage failed.
+ * healthy metrics, rolled back by the operator when its error ratio crosses the analysis threshold,
+ * aborted by an on-call command, and rolled back by an SLO burn-rate trigger. It then prints the
+ * Rollout's history from its RolloutRecords and verifies their hash chain. It prints a progress
+ * view and a PASS or FAIL line per stage, and exits 1 when any stage failed.
  */
 public final class Demo {
   private static final Duration NAMESPACE_DELETE_TIMEOUT = Duration.ofSeconds(90);
 
-  /** A stage: its name, what it should show, and the code that runs and checks it. */
-  private record Stage(String name, String expected, StageBody body) {}
+  /**
+   * A stage: its name, what it should show, and the code that runs and checks it.
+   *
+   * @param always whether the stage runs even after an earlier stage failed
+   */
+  private record Stage(String name, String expected, StageBody body, boolean always) {
+    Stage(String name, String expected, StageBody body) {
+      this(name, expected, body, false);
+    }
+  }
 
   /**
    * Body of a stage, which throws {@link StageFailure} when the stage did not behave as expected.
@@ -65,6 +73,7 @@ public final class Demo {
       out.printf(
           "traffic simulator: %.0f requests/s to each Rollout, split by ready pods%n",
           DemoStages.REQUESTS_PER_SECOND);
+      out.println("Rollout spec: " + DemoManifests.describe());
       try (TrafficSimulator simulator =
               TrafficSimulator.start(stack, DemoStages.REQUESTS_PER_SECOND);
           OperatorProcess operator =
@@ -89,8 +98,9 @@ public final class Demo {
                 watcher,
                 out,
                 stack.root().resolve("e2e/tests/target/demo"));
-        List<StageResult> results = runStages(stages(stages), out);
-        printHistory(watcher, view, out);
+        RecordReport records =
+            new RecordReport(client, view, out, DemoStages.NAMESPACE, DemoStages.ROLLOUT);
+        List<StageResult> results = runStages(stages(stages, records), out);
         out.println();
         out.println("Summary");
         StageResult.summary(results).forEach(out::println);
@@ -99,7 +109,7 @@ public final class Demo {
     }
   }
 
-  private static List<Stage> stages(DemoStages stages) {
+  private static List<Stage> stages(DemoStages stages, RecordReport records) {
     return List.of(
         new Stage(
             "v1-deploy",
@@ -107,7 +117,8 @@ public final class Demo {
             stages::deployV1),
         new Stage(
             "v2-promote",
-            "v2 canary completes steps 1/4 to 4/4 on healthy metrics and is promoted to stable",
+            "v2 canary passes its rollback drill, completes steps 1/4 to 4/4 on healthy metrics"
+                + " and burn rates, and is promoted to stable",
             stages::promoteV2),
         new Stage(
             "v3-rollback",
@@ -120,7 +131,21 @@ public final class Demo {
             "v4-abort",
             "v4 paused at step 4/4 is aborted by a kubectl-applied RolloutCommand: Accepted,"
                 + " Aborted, AbortCommand, stable = v2",
-            stages::abortV4));
+            stages::abortV4),
+        new Stage(
+            "v5-burn-rate",
+            String.format(
+                "with %.0f%% of v5 requests failing while v5 waits at a pause before its"
+                    + " analysis, burn-rate trigger %s fires: Aborted, BurnRateExceeded, stable ="
+                    + " v2",
+                DemoStages.V5_ERROR_RATE * 100, DemoManifests.TRIGGER),
+            stages::rollBackV5ByBurnRate),
+        new Stage(
+            "records",
+            "the RolloutRecords print as the Rollout's history and their hash chain verifies"
+                + " intact (runs after a failed stage too)",
+            records::printAndVerify,
+            true));
   }
 
   private static List<StageResult> runStages(List<Stage> stages, PrintStream out) {
@@ -128,7 +153,7 @@ public final class Demo {
     boolean failed = false;
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);
-      if (failed) {
+      if (failed && !stage.always()) {
         results.add(StageResult.notRun(stage.name(), stage.expected()));
         continue;
       }
@@ -157,24 +182,10 @@ public final class Demo {
                 Duration.between(started, Instant.now()));
       }
       out.println("=== " + result.outcome() + " " + stage.name());
-      failed = !result.passed();
+      failed = failed || !result.passed();
       results.add(result);
     }
     return results;
-  }
-
-  private static void printHistory(RolloutWatcher watcher, ProgressView view, PrintStream out) {
-    out.println();
-    out.println(
-        "History of Rollout "
-            + DemoStages.NAMESPACE
-            + "/"
-            + DemoStages.ROLLOUT
-            + " (its Events in time order):");
-    out.printf("%-12s  %-7s  %-22s  %s%n", "TIME", "TYPE", "REASON", "MESSAGE");
-    for (Event event : watcher.events()) {
-      out.println(view.historyLine(event));
-    }
   }
 
   private static void stopQuietly(OperatorProcess operator) {

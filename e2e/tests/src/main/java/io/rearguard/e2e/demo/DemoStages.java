@@ -1,12 +1,14 @@
 package io.rearguard.e2e.demo;
 
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.rearguard.api.RehearsalSpec;
+import io.rearguard.api.RehearsalStatus;
 import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutCommand;
 import io.rearguard.api.RolloutCommandStatus;
 import io.rearguard.api.RolloutPhase;
+import io.rearguard.api.SignalsStatus;
 import io.rearguard.e2e.E2eStack;
 import io.rearguard.e2e.Kubectl;
 import io.rearguard.e2e.RolloutManifests;
@@ -17,17 +19,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
- * The four stages of the demo on Rollout {@code demo/checkout}. Each stage method returns when the
- * stage behaved as described and throws {@link StageFailure} with what it saw otherwise.
+ * The stages of the demo on Rollout {@code demo/checkout} that change it. Each stage method returns
+ * when the stage behaved as described and throws {@link StageFailure} with what it saw otherwise.
  */
 final class DemoStages {
   static final String NAMESPACE = "demo";
@@ -35,6 +32,9 @@ final class DemoStages {
   static final String IMAGE = "registry.example/checkout:";
   static final int STEPS = 4;
   static final double V3_ERROR_RATE = 0.08;
+
+  /** Error rate of v5: a burn rate of 40 against the 1% budget, twice the trigger's threshold. */
+  static final double V5_ERROR_RATE = 0.4;
 
   /**
    * Synthetic request rate of the demo. With a true error rate of 8%, the first measurement covers
@@ -45,7 +45,6 @@ final class DemoStages {
   static final double REQUESTS_PER_SECOND = 1000;
 
   private static final Duration STAGE_TIMEOUT = Duration.ofSeconds(120);
-  private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
   private static final String TIMED_PAUSE = "{duration: 2s}";
   private static final String INDEFINITE_PAUSE = "{}";
   private static final String COMMAND = "abort-v4";
@@ -55,6 +54,7 @@ final class DemoStages {
   private final Kubectl kubectl;
   private final TrafficSimulator simulator;
   private final RolloutWatcher watcher;
+  private final EventChecks events;
   private final PrintStream out;
   private final Path manifestDir;
   private String v1Revision;
@@ -72,13 +72,14 @@ final class DemoStages {
     this.kubectl = new Kubectl(stack);
     this.simulator = simulator;
     this.watcher = watcher;
+    this.events = new EventChecks(watcher);
     this.out = out;
     this.manifestDir = manifestDir;
   }
 
   /** Stage 1: creates the Rollout at v1 and waits until it is Healthy with all pods ready. */
   void deployV1(String stage) throws Exception {
-    apply("v1", TIMED_PAUSE);
+    apply("v1", null, TIMED_PAUSE);
     Rollout healthy =
         watcher.await(
             stage,
@@ -88,10 +89,13 @@ final class DemoStages {
     v1Revision = healthy.getStatus().stableRevision;
   }
 
-  /** Stage 2: updates to v2 with healthy metrics and waits until v2 is the stable revision. */
+  /**
+   * Stage 2: updates to v2 with healthy metrics and waits until v2, after a passed rollback drill,
+   * is the stable revision.
+   */
   void promoteV2(String stage) throws Exception {
-    Set<String> before = eventUids();
-    apply("v2", TIMED_PAUSE);
+    Set<String> before = events.eventUids();
+    apply("v2", null, TIMED_PAUSE);
     Rollout promoted =
         watcher.await(
             stage,
@@ -103,57 +107,19 @@ final class DemoStages {
                     && readyStable(r) == 4,
             DemoStages::failedOrAborted);
     v2Revision = promoted.getStatus().stableRevision;
+    RehearsalStatus rehearsal = promoted.getStatus().rehearsal;
+    if (rehearsal == null
+        || rehearsal.mode != RehearsalSpec.Mode.Drill
+        || !"Passed".equals(rehearsal.phase)) {
+      throw new StageFailure(
+          "v2 was promoted without a passed Drill rehearsal: "
+              + (rehearsal == null
+                  ? "no rehearsal status"
+                  : rehearsal.mode + " " + rehearsal.phase));
+    }
     // The operator creates the Events of a pass after it writes the status, so they can arrive
     // shortly after the status that shows the promotion.
-    awaitEvents(stage, before, DemoStages::missingPromotionEvents);
-  }
-
-  /** Returns what the Events of a promotion lack: a StepCompleted per step and Promoted. */
-  private static String missingPromotionEvents(List<Event> events) {
-    List<String> missing = new ArrayList<>();
-    for (int step = 1; step <= STEPS; step++) {
-      String from = "from step " + step + "/" + STEPS;
-      if (events.stream()
-          .noneMatch(e -> "StepCompleted".equals(e.getReason()) && e.getMessage().contains(from))) {
-        missing.add("StepCompleted " + from);
-      }
-    }
-    if (events.stream().noneMatch(e -> "Promoted".equals(e.getReason()))) {
-      missing.add("Promoted");
-    }
-    return String.join(", ", missing);
-  }
-
-  private static String missingReason(List<Event> events, String reason) {
-    return events.stream().anyMatch(e -> reason.equals(e.getReason())) ? "" : reason;
-  }
-
-  /**
-   * Polls until the Events created since {@code before} lack nothing.
-   *
-   * @param missing returns what the Events lack, or "" when they are complete
-   */
-  private void awaitEvents(String stage, Set<String> before, Function<List<Event>, String> missing)
-      throws StageFailure, InterruptedException {
-    Instant deadline = Instant.now().plus(EVENT_TIMEOUT);
-    while (true) {
-      watcher.poll(stage);
-      List<Event> events = newEvents(before);
-      String lacking = missing.apply(events);
-      if (lacking.isEmpty()) {
-        return;
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        throw new StageFailure(
-            "no Event "
-                + lacking
-                + " within "
-                + EVENT_TIMEOUT.toSeconds()
-                + " s; reasons seen: "
-                + reasons(events));
-      }
-      Thread.sleep(250);
-    }
+    events.awaitEvents(stage, before, e -> EventChecks.missingPromotionEvents(e, STEPS));
   }
 
   /**
@@ -167,8 +133,8 @@ final class DemoStages {
         stage, V3_ERROR_RATE * 100, IMAGE);
     simulator.failRequests(IMAGE + "v3", V3_ERROR_RATE);
     try {
-      Set<String> before = eventUids();
-      apply("v3", TIMED_PAUSE);
+      Set<String> before = events.eventUids();
+      apply("v3", null, TIMED_PAUSE);
       Rollout aborted =
           watcher.await(
               stage,
@@ -185,7 +151,7 @@ final class DemoStages {
           STAGE_TIMEOUT,
           r -> readyOf(IMAGE + "v3") == 0 && readyStable(r) == 4,
           this::failedOrPromotedPastV2);
-      awaitEvents(stage, before, events -> missingReason(events, "AnalysisFailed"));
+      events.awaitEvents(stage, before, e -> EventChecks.missingReason(e, "AnalysisFailed"));
     } finally {
       simulator.clearFaults();
     }
@@ -197,8 +163,8 @@ final class DemoStages {
    */
   void abortV4(String stage) throws Exception {
     requireRevision(v2Revision, "v2");
-    Set<String> before = eventUids();
-    apply("v4", INDEFINITE_PAUSE);
+    Set<String> before = events.eventUids();
+    apply("v4", null, INDEFINITE_PAUSE);
     watcher.await(
         stage,
         STAGE_TIMEOUT,
@@ -227,7 +193,7 @@ final class DemoStages {
         STAGE_TIMEOUT,
         r -> readyOf(IMAGE + "v4") == 0 && readyStable(r) == 4,
         this::failedOrPromotedPastV2);
-    awaitEvents(stage, before, events -> missingReason(events, "AbortCommand"));
+    events.awaitEvents(stage, before, e -> EventChecks.missingReason(e, "AbortCommand"));
 
     RolloutCommand applied =
         client.resources(RolloutCommand.class).inNamespace(NAMESPACE).withName(COMMAND).get();
@@ -237,6 +203,83 @@ final class DemoStages {
           "RolloutCommand " + COMMAND + " status: " + (status == null ? "none" : status.phase));
     }
     out.println(stage + "  RolloutCommand " + COMMAND + ": Accepted, " + status.message);
+  }
+
+  /**
+   * Stage 5: makes the simulator fail a large share of v5's requests and updates to v5, which waits
+   * at an indefinite pause before its step analysis, so only the burn-rate trigger can roll it
+   * back.
+   */
+  void rollBackV5ByBurnRate(String stage) throws Exception {
+    requireRevision(v2Revision, "v2");
+    out.printf(
+        "%s  simulator: %.0f%% of the requests of %sv5 now fail with status 500%n",
+        stage, V5_ERROR_RATE * 100, IMAGE);
+    simulator.failRequests(IMAGE + "v5", V5_ERROR_RATE);
+    try {
+      Set<String> before = events.eventUids();
+      // The Rollout is still Aborted from stage 4, so the wait below needs an abort of another
+      // canary revision than v4's.
+      Rollout current = watcher.poll(stage);
+      if (current == null) {
+        throw new StageFailure("could not read Rollout " + ROLLOUT + " before the update to v5");
+      }
+      String v4Abort = abortedRevision(current);
+      apply("v5", INDEFINITE_PAUSE, INDEFINITE_PAUSE);
+      Rollout aborted =
+          watcher.await(
+              stage,
+              STAGE_TIMEOUT,
+              r ->
+                  r.getStatus().phase == RolloutPhase.Aborted
+                      && !Objects.equals(abortedRevision(r), v4Abort),
+              this::failedOrPromotedPastV2);
+      expectAbort(aborted, "BurnRateExceeded", "operator");
+      expectBurnRateMessage(aborted);
+      out.println(stage + "  abort message: " + aborted.getStatus().abort.message);
+      watcher.await(
+          stage,
+          STAGE_TIMEOUT,
+          r -> readyOf(IMAGE + "v5") == 0 && readyStable(r) == 4,
+          this::failedOrPromotedPastV2);
+      events.awaitEvents(stage, before, e -> EventChecks.missingReason(e, "BurnRateExceeded"));
+    } finally {
+      simulator.clearFaults();
+    }
+  }
+
+  /**
+   * Checks that the abort message names the trigger and the stable revision's burn rates that the
+   * status recorded. The status keeps the readings of the abort, because the operator stops reading
+   * the triggers once the canary is aborted.
+   */
+  private static void expectBurnRateMessage(Rollout aborted) throws StageFailure {
+    String message = aborted.getStatus().abort.message;
+    SignalsStatus signals = aborted.getStatus().signals;
+    SignalsStatus.BurnRateStatus burn =
+        signals == null
+            ? null
+            : signals.burnRates.stream()
+                .filter(b -> DemoManifests.TRIGGER.equals(b.name))
+                .findFirst()
+                .orElse(null);
+    if (burn == null) {
+      throw new StageFailure("status.signals has no burn-rate trigger " + DemoManifests.TRIGGER);
+    }
+    String trigger = "burn-rate trigger " + DemoManifests.TRIGGER;
+    String stable = "stable burn rate " + burn.stableLong + " and " + burn.stableShort;
+    if (message == null || !message.contains(trigger) || !message.contains(stable)) {
+      throw new StageFailure(
+          "abort message does not name '" + trigger + "' and '" + stable + "': " + message);
+    }
+  }
+
+  /** Returns the canary revision of the Rollout's abort, or null when it has none. */
+  private static String abortedRevision(Rollout rollout) {
+    if (rollout == null || rollout.getStatus() == null || rollout.getStatus().abort == null) {
+      return null;
+    }
+    return rollout.getStatus().abort.revision;
   }
 
   /** Returns whether the Rollout gave up: Aborted, Degraded or InvalidSpec. */
@@ -249,7 +292,7 @@ final class DemoStages {
 
   /**
    * Returns whether the Rollout is Degraded or InvalidSpec, or promoted a revision after v2. An
-   * Aborted phase is not ruled out here, because stages 3 and 4 start from one or wait for one.
+   * Aborted phase is not ruled out here, because stages 3 to 5 start from one or wait for one.
    */
   private boolean failedOrPromotedPastV2(Rollout rollout) {
     RolloutPhase phase = rollout.getStatus().phase;
@@ -279,18 +322,28 @@ final class DemoStages {
     }
   }
 
-  /** Writes the Rollout at an image tag to a file and applies it with kubectl. */
-  private void apply(String tag, String finalPause) throws IOException, InterruptedException {
+  /**
+   * Writes the Rollout at an image tag to a file and applies it with kubectl.
+   *
+   * @param pauseBeforeAnalysis pause step between the 25% step and the analysis, or null for none
+   */
+  private void apply(String tag, String pauseBeforeAnalysis, String finalPause)
+      throws IOException, InterruptedException {
     String manifest =
-        RolloutManifests.rollout(
-            NAMESPACE, ROLLOUT, IMAGE + tag, stack.prometheusAddress(), finalPause);
+        DemoManifests.rollout(
+            IMAGE + tag, stack.prometheusAddress(), pauseBeforeAnalysis, finalPause);
     Files.createDirectories(manifestDir);
     Path file = manifestDir.resolve(ROLLOUT + "-" + tag + ".yaml");
     Files.writeString(file, manifest);
     out.printf(
-        "kubectl apply -f %s   (image %s%s, %d replicas, steps: setWeight 25, analysis"
+        "kubectl apply -f %s   (image %s%s, %d replicas, steps: setWeight 25,%s analysis"
             + " error-ratio max 0.05 x3 every 2s, setWeight 50, pause %s)%n",
-        file, IMAGE, tag, 4, finalPause);
+        file,
+        IMAGE,
+        tag,
+        4,
+        pauseBeforeAnalysis == null ? "" : " pause " + pauseBeforeAnalysis + ",",
+        finalPause);
     Kubectl.Result result = kubectl.run(null, "apply", "-f", file.toString());
     if (result.exitCode() != 0) {
       throw new IllegalStateException("kubectl apply -f " + file + " failed: " + result.output());
@@ -321,19 +374,5 @@ final class DemoStages {
       }
     }
     return ready;
-  }
-
-  private Set<String> eventUids() {
-    return watcher.events().stream().map(e -> e.getMetadata().getUid()).collect(Collectors.toSet());
-  }
-
-  private List<Event> newEvents(Set<String> before) {
-    return watcher.events().stream()
-        .filter(e -> !before.contains(e.getMetadata().getUid()))
-        .toList();
-  }
-
-  private static String reasons(List<Event> events) {
-    return events.stream().map(Event::getReason).collect(Collectors.joining(", "));
   }
 }

@@ -9,7 +9,10 @@ import io.rearguard.api.Measurement;
 import io.rearguard.api.MeasurementOutcome;
 import io.rearguard.api.MetricRun;
 import io.rearguard.api.MetricSpec;
+import io.rearguard.api.RehearsalSpec;
+import io.rearguard.api.RehearsalStatus;
 import io.rearguard.api.Rollout;
+import io.rearguard.api.RolloutRecordSpec;
 import io.rearguard.api.RolloutStatus;
 import io.rearguard.api.Threshold;
 import java.math.BigDecimal;
@@ -21,23 +24,26 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Text of the demo's progress view: one line per visible change of a Rollout's status, one per
- * decision and one per Event. It does no I/O: it only formats and remembers what it has shown, so
- * the same input never prints twice.
+ * decision, one per Event and one per finished rehearsal. It does no I/O: it only formats and
+ * remembers what it has shown, so the same input never prints twice.
  */
 public final class ProgressView {
   private static final String ANALYSIS_STEP_SCOPE = "Step";
   private static final int MAX_ERROR_TEXT = 120;
+  private static final Set<String> FINISHED_REHEARSAL = Set.of("Passed", "Failed", "Skipped");
 
   private final DateTimeFormatter clock;
   private final DateTimeFormatter seconds;
   private final Set<String> shownDecisions = new HashSet<>();
   private final Set<String> shownEvents = new HashSet<>();
+  private final Set<String> shownRehearsals = new HashSet<>();
   private String lastStatus;
 
   /** Creates a view that prints times in {@code zone}. */
@@ -101,11 +107,43 @@ public final class ProgressView {
             + event.getMessage());
   }
 
-  /** Returns one line of the history table: time, type, reason and message of an Event. */
-  public String historyLine(Event event) {
+  /**
+   * Returns the line of the canary's finished rehearsal (Passed, Failed or Skipped), or empty while
+   * it runs, when the Rollout has none, or when that rehearsal was already shown.
+   */
+  public Optional<String> rehearsalLine(String stage, Rollout rollout) {
+    RolloutStatus status = rollout.getStatus();
+    RehearsalStatus rehearsal = status == null ? null : status.rehearsal;
+    if (rehearsal == null || !FINISHED_REHEARSAL.contains(rehearsal.phase)) {
+      return Optional.empty();
+    }
+    String canary =
+        status.canaryRevision != null
+            ? status.canaryRevision
+            : status.abort != null ? status.abort.revision : status.stableRevision;
+    if (!shownRehearsals.add(canary + "\n" + rehearsal.count + "\n" + rehearsal.phase)) {
+      return Optional.empty();
+    }
+    RehearsalSpec spec = rollout.getSpec() == null ? null : rollout.getSpec().rehearsal;
+    Integer maxSeconds = spec == null ? null : spec.maxRollbackSeconds;
+    return Optional.of(
+        time(rehearsal.endTime)
+            + "  "
+            + stage
+            + "  "
+            + SignalsView.rehearsalText(canary, rehearsal, maxSeconds));
+  }
+
+  /** Returns one line of the history table: sequence, time, reason, actor and message. */
+  public String recordLine(RolloutRecordSpec record) {
     return String.format(
-        "%s  %-7s  %-22s  %s",
-        eventTimeText(event), event.getType(), event.getReason(), event.getMessage());
+        Locale.ROOT,
+        "%4d  %s  %-20s  %-34s  %s",
+        record.sequence,
+        time(record.time),
+        record.reason,
+        record.actor,
+        record.message);
   }
 
   /** Formats the status fields that the demo follows, without the time and stage. */
@@ -130,6 +168,9 @@ public final class ProgressView {
     }
     for (String metric : metricTexts(rollout)) {
       text.append("  | ").append(metric);
+    }
+    for (String burn : SignalsView.burnRateTexts(status.signals)) {
+      text.append("  | ").append(burn);
     }
     return text.toString();
   }

@@ -111,6 +111,7 @@ final class RolloutWatcher {
       view.eventLine(stage, event).ifPresent(out::println);
     }
     decision.ifPresent(out::println);
+    view.rehearsalLine(stage, rollout).ifPresent(out::println);
     // Printed last, because it carries the time of this read, which is later than the decision's.
     view.statusLine(observed, stage, rollout).ifPresent(out::println);
     return rollout;

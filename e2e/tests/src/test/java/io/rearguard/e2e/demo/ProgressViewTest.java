@@ -13,10 +13,14 @@ import io.rearguard.api.Measurement;
 import io.rearguard.api.MeasurementOutcome;
 import io.rearguard.api.MetricRun;
 import io.rearguard.api.MetricSpec;
+import io.rearguard.api.RehearsalSpec;
+import io.rearguard.api.RehearsalStatus;
 import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutPhase;
+import io.rearguard.api.RolloutRecordSpec;
 import io.rearguard.api.RolloutStatus;
 import io.rearguard.api.RolloutStrategy;
+import io.rearguard.api.SignalsStatus;
 import io.rearguard.api.Threshold;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -199,13 +203,87 @@ class ProgressViewTest {
   }
 
   @Test
-  void historyLineAlignsItsColumns() {
-    Event event = event("uid-3", "RolloutHealthy", "Rollout moved from Progressing to Healthy");
+  void recordLineAlignsItsColumns() {
+    RolloutRecordSpec record = new RolloutRecordSpec();
+    record.sequence = 7L;
+    record.time = "2026-12-04T10:15:29.500Z";
+    record.reason = "AbortCommand";
+    record.actor = "command/abort-v4 by oncall-alice";
+    record.message = "Canary bbb222 aborted";
 
-    assertThat(view.historyLine(event))
+    assertThat(view.recordLine(record))
         .isEqualTo(
-            "10:15:29      Normal   RolloutHealthy          Rollout moved from Progressing to"
-                + " Healthy");
+            "   7  10:15:29.500  AbortCommand          command/abort-v4 by oncall-alice    Canary"
+                + " bbb222 aborted");
+  }
+
+  @Test
+  void statusLineShowsBurnRatesAfterMetrics() {
+    Rollout rollout = canaryAtStepTwo();
+    rollout.getStatus().signals = new SignalsStatus();
+    rollout.getStatus().signals.burnRates.add(burn("41.23", "39.81", MeasurementOutcome.Failed));
+
+    Optional<String> line = view.statusLine(NOW, "v5-burn-rate", rollout);
+
+    assertThat(line)
+        .hasValueSatisfying(
+            text ->
+                assertThat(text)
+                    .endsWith(
+                        "Successful (2 of 3)  | burn-rate fast (30s/10s) canary 41.2/39.8 > 20,"
+                            + " stable 0/0.05 <= 20: Failed"));
+  }
+
+  @Test
+  void statusLineReprintsWhenBurnRateChanges() {
+    Rollout rollout = canaryAtStepTwo();
+    rollout.getStatus().signals = new SignalsStatus();
+    rollout.getStatus().signals.burnRates.add(burn("0", "0", MeasurementOutcome.Successful));
+    view.statusLine(NOW, "v2-promote", rollout);
+    rollout.getStatus().signals.burnRates.get(0).canaryShort = "2.5";
+
+    Optional<String> changed = view.statusLine(NOW.plusSeconds(1), "v2-promote", rollout);
+
+    assertThat(changed)
+        .hasValueSatisfying(text -> assertThat(text).contains("canary 0/2.5 <= 20, stable"));
+  }
+
+  @Test
+  void rehearsalLineShowsPassedDrillOnce() {
+    Rollout rollout = canaryAtStepTwo();
+    rollout.getSpec().rehearsal = new RehearsalSpec();
+    rollout.getSpec().rehearsal.maxRollbackSeconds = 30;
+    rollout.getStatus().rehearsal = rehearsal("Passed", 1.0236);
+
+    Optional<String> first = view.rehearsalLine("v2-promote", rollout);
+    Optional<String> second = view.rehearsalLine("v2-promote", rollout);
+
+    assertThat(first)
+        .contains(
+            "10:15:29.500  v2-promote  rehearsal of canary bbb222: Drill Passed in 1.02 s (max 30"
+                + " s)");
+    assertThat(second).isEmpty();
+  }
+
+  @Test
+  void rehearsalLineIsEmptyWhileDrilling() {
+    Rollout rollout = canaryAtStepTwo();
+    rollout.getStatus().rehearsal = rehearsal("Drilling", null);
+
+    assertThat(view.rehearsalLine("v2-promote", rollout)).isEmpty();
+  }
+
+  @Test
+  void rehearsalLineOfNextCanaryIsShown() {
+    Rollout rollout = canaryAtStepTwo();
+    rollout.getStatus().rehearsal = rehearsal("Passed", 1.0);
+    view.rehearsalLine("v2-promote", rollout);
+    rollout.getStatus().canaryRevision = "ccc333";
+
+    Optional<String> next = view.rehearsalLine("v3-rollback", rollout);
+
+    assertThat(next)
+        .hasValueSatisfying(text -> assertThat(text).contains("rehearsal of canary ccc333"));
   }
 
   private static Rollout canaryAtStepTwo() {
@@ -253,6 +331,30 @@ class ProgressViewTest {
     measurement.outcome = outcome;
     run.measurements.add(measurement);
     return run;
+  }
+
+  private static SignalsStatus.BurnRateStatus burn(
+      String canaryLong, String canaryShort, MeasurementOutcome outcome) {
+    SignalsStatus.BurnRateStatus burn = new SignalsStatus.BurnRateStatus();
+    burn.name = "fast";
+    burn.threshold = 20.0;
+    burn.windows = "30s/10s";
+    burn.canaryLong = canaryLong;
+    burn.canaryShort = canaryShort;
+    burn.stableLong = "0.000";
+    burn.stableShort = "0.05000";
+    burn.outcome = outcome;
+    return burn;
+  }
+
+  private static RehearsalStatus rehearsal(String phase, Double seconds) {
+    RehearsalStatus rehearsal = new RehearsalStatus();
+    rehearsal.mode = RehearsalSpec.Mode.Drill;
+    rehearsal.phase = phase;
+    rehearsal.seconds = seconds;
+    rehearsal.count = 1;
+    rehearsal.endTime = "2026-12-04T10:15:29.500Z";
+    return rehearsal;
   }
 
   private static LastDecision decision(String reason, String actor, String message) {
