@@ -6,7 +6,7 @@ public enum MeasurementOutcome {
   Successful,
   /** The value crossed the threshold. */
   Failed,
-  /** The query could not be answered: a timeout, a 5xx, an unreadable body or too many series. */
+  /** The query failed: a timeout, a 5xx, an unreadable body or too many series. */
   Error,
   /** The threshold's condition could not decide either way. */
   Inconclusive,

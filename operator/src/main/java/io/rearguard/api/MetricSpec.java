@@ -70,7 +70,7 @@ public class MetricSpec {
   @Default("Error")
   public NoDataPolicy noData = NoDataPolicy.Error;
 
-  /** How a NoData measurement is counted against the limits. */
+  /** Counting rule for a NoData measurement against the limits. */
   public enum NoDataPolicy {
     /** Count NoData as a failed measurement. */
     Failed,

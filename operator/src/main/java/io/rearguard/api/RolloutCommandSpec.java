@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** What a command asks for. The spec cannot change after creation. */
+/** Requested action of a command. The spec cannot change after creation. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf", message = "a command's spec cannot be changed")
 public class RolloutCommandSpec {

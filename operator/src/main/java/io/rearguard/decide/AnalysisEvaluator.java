@@ -52,7 +52,7 @@ public final class AnalysisEvaluator {
   }
 
   /**
-   * Judges a run: Failed, Error or Inconclusive as soon as a limit is crossed; a step run that has
+   * Judges a run: Failed, Error or Inconclusive as soon as a limit is crossed. A step run that has
    * taken its count passes only when most of its measurements were Successful, so a run made mostly
    * of errors ends in Error.
    */

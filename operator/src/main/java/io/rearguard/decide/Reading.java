@@ -10,7 +10,7 @@ package io.rearguard.decide;
  */
 public record Reading(Kind kind, double value, String message, String query) {
 
-  /** What a query produced. */
+  /** Kinds of query result. */
   public enum Kind {
     /** A finite number. */
     VALUE,

@@ -4,7 +4,7 @@ package io.rearguard.decide;
  * Replica counts that carry a canary weight without a traffic router.
  *
  * <p>The canary gets ceil(replicas * weight / 100) pods. The stable revision gives up one pod for
- * each ready canary pod, so ready capacity never drops below the desired replicas; the surge is at
+ * each ready canary pod, so ready capacity never drops below the desired replicas. The surge is at
  * most the canary's pod count.
  */
 public final class ReplicaMath {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Keeps records in a map, by name, and can be told to fail every write. */
+/** Keeps records in a map, by name, and can be set to fail every write. */
 final class FakeRecordStore implements RecordStore {
   final Map<String, RolloutRecordSpec> stored = new TreeMap<>();
   boolean failing;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scenarios that run the real pass in a loop against the fabric8 mock API server (no server-side
- * apply), a fake Prometheus with switchable answers and a controllable clock.
+ * apply), a fake Prometheus with switchable responses and a controllable clock.
  */
 @EnableKubernetesMockClient(crud = true)
 class RolloutScenarioTest {

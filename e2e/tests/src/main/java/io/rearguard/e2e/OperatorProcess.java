@@ -45,7 +45,7 @@ public final class OperatorProcess implements AutoCloseable {
     return logFile;
   }
 
-  /** Time from process start until /readyz answered 200. */
+  /** Time from process start until /readyz returned 200. */
   public Duration startupTime() {
     return startupTime;
   }
