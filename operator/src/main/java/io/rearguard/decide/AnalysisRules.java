@@ -24,6 +24,31 @@ final class AnalysisRules {
     react(ctx, runs, analysis, "background analysis");
   }
 
+  /**
+   * Returns whether the background analysis lets the canary become stable: every metric's latest
+   * measurement must be Successful. No data, an error or an inconclusive answer at the moment of
+   * promotion holds the canary until a later measurement succeeds.
+   */
+  static boolean backgroundPromotable(DecisionContext ctx) {
+    AnalysisSpec analysis = ctx.spec.strategy.canary.analysis;
+    if (analysis == null || Boolean.TRUE.equals(ctx.status.fastRollback)) {
+      return true;
+    }
+    for (MetricRun run : runs(ctx, AnalysisSchedule.BACKGROUND, null, analysis)) {
+      boolean open =
+          AnalysisSchedule.RUNNING.equals(run.phase)
+              || MeasurementOutcome.Successful.name().equals(run.phase);
+      if (!open || run.measurements.isEmpty()) {
+        return false;
+      }
+      Measurement last = run.measurements.get(run.measurements.size() - 1);
+      if (last.outcome != MeasurementOutcome.Successful) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Judges a step analysis; returns true when it passed and the step is complete. */
   static boolean judgeStep(DecisionContext ctx, int index, AnalysisSpec analysis) {
     List<MetricRun> runs = runs(ctx, AnalysisSchedule.STEP, index, analysis);

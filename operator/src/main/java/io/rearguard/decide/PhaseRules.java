@@ -40,6 +40,27 @@ final class PhaseRules {
           "Rollout moved from " + previous + " to Degraded: " + status.message,
           Transition.OPERATOR);
     }
+    if (previous != null && previous != phase && ctx.transitions.isEmpty()) {
+      // Pods of the stable revision or of older ones came and went, or the spec became valid again,
+      // without any other decision; the phase change still leaves a record.
+      ctx.transition(
+          false,
+          Reasons.PHASE_CHANGED,
+          "Rollout moved from "
+              + previous
+              + " to "
+              + phase
+              + ": "
+              + status.message
+              + " (stable "
+              + status.stableRevision
+              + " ready "
+              + ctx.stableReady()
+              + "/"
+              + ctx.replicas()
+              + ")",
+          Transition.OPERATOR);
+    }
   }
 
   private static RolloutPhase phaseOf(DecisionContext ctx) {

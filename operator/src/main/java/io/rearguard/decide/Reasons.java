@@ -16,6 +16,7 @@ public final class Reasons {
   public static final String STEP_COMPLETED = "StepCompleted";
   public static final String PROMOTED = "Promoted";
   public static final String ROLLOUT_HEALTHY = "RolloutHealthy";
+  public static final String PHASE_CHANGED = "PhaseChanged";
   public static final String ROLLOUT_COMPLETED = "RolloutCompleted";
   public static final String STABLE_AVAILABLE = "StableAvailable";
   public static final String STABLE_UNAVAILABLE = "StableUnavailable";

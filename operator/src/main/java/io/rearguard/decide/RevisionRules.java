@@ -28,17 +28,19 @@ final class RevisionRules {
         status.abort = null;
         ctx.clearCanary();
         status.analysis.clear();
-        if (!wasAborted) {
-          ctx.transition(
-              true,
-              Reasons.CANARY_REVERTED,
-              "Canary "
-                  + canary
-                  + " reverted to stable "
-                  + desired
-                  + ": the pod template matches the stable revision again",
-              Transition.OPERATOR);
-        }
+        String why =
+            wasAborted
+                ? ": the pod template matches the stable revision again, which clears the abort"
+                : ": the pod template matches the stable revision again";
+        ctx.transition(
+            !wasAborted,
+            Reasons.CANARY_REVERTED,
+            (wasAborted ? "Aborted canary " : "Canary ")
+                + canary
+                + " reverted to stable "
+                + desired
+                + why,
+            Transition.OPERATOR);
       }
       return;
     }

@@ -145,7 +145,9 @@ public final class RolloutDecider {
       int index = ctx.status.currentStepIndex;
       ctx.status.canaryWeight = ctx.weightAt(index);
       if (index >= ctx.steps().size()) {
-        if (ctx.canaryReady() >= ctx.replicas() && SignalRules.promotable(ctx)) {
+        if (ctx.canaryReady() >= ctx.replicas()
+            && SignalRules.promotable(ctx)
+            && AnalysisRules.backgroundPromotable(ctx)) {
           RevisionRules.promote(ctx);
           return;
         }

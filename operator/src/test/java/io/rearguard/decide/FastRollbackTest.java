@@ -30,7 +30,10 @@ class FastRollbackTest {
 
   /** Returns a driver after rev-b replaced rev-a through every step. */
   private Driver promotedOver(Rollouts.Builder builder, String... revisions) {
-    Driver driver = Driver.healthy(builder.build(), "rev-a", clock);
+    // Background analysis, where a test adds one, must measure Successful before a promotion.
+    Driver driver =
+        Driver.healthy(builder.build(), "rev-a", clock)
+            .measureDueWith(due -> MeasurementOutcome.Successful);
     for (String revision : revisions) {
       driver.changeTemplate(revision);
       driver.runUntil(d -> d.isHealthy() && revision.equals(d.status().stableRevision), 30);
@@ -116,6 +119,7 @@ class FastRollbackTest {
         promotedOver(
             threeSteps().backgroundAnalysis(Rollouts.analysisSpec(Rollouts.metric("error-ratio"))),
             "rev-b");
+    driver.measureDueWith(null);
 
     // when the template returns to rev-a
     driver.changeTemplate("rev-a");

@@ -245,7 +245,7 @@ class ProgressDeadlineTest {
   }
 
   @Test
-  void podLossAfterLongRestStaysProgressing() {
+  void podLossAfterLongRestMovesToProgressingWithRecord() {
     Driver driver =
         Driver.healthy(rollout().replicas(4).progressDeadlineSeconds(600).build(), "rev-a", clock);
     driver.advance(Duration.ofHours(1)).pass();
@@ -255,6 +255,10 @@ class ProgressDeadlineTest {
     Decision decision = RolloutDecider.decide(driver.rollout(), onePodLost, clock);
 
     assertThat(decision.status().phase).isEqualTo(RolloutPhase.Progressing);
-    assertThat(decision.transitions()).isEmpty();
+    assertThat(decision.transitions())
+        .extracting(Transition::reason)
+        .containsExactly(Reasons.PHASE_CHANGED);
+    assertThat(decision.transitions().get(0).message())
+        .contains("from Healthy to Progressing", "3/4");
   }
 }

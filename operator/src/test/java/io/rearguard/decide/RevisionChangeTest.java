@@ -192,7 +192,7 @@ class RevisionChangeTest {
   }
 
   @Test
-  void revertOfAbortedCanaryReturnsToHealthyQuietly() {
+  void revertOfAbortedCanaryClearsAbortWithRecord() {
     Driver driver = canaryAtTwentyPercent(rollout());
     driver.command(RolloutCommandSpec.Action.ABORT);
     driver.run(2);
@@ -203,6 +203,9 @@ class RevisionChangeTest {
     assertThat(decision.status().phase).isEqualTo(RolloutPhase.Healthy);
     assertThat(decision.transitions())
         .extracting(Transition::reason)
-        .containsExactly(Reasons.ROLLOUT_HEALTHY);
+        .containsExactly(Reasons.CANARY_REVERTED, Reasons.ROLLOUT_HEALTHY);
+    assertThat(decision.transitions().get(0).message())
+        .contains("Aborted canary", "clears the abort");
+    assertThat(decision.transitions().get(0).warning()).isFalse();
   }
 }
