@@ -26,8 +26,8 @@ final class AnalysisRules {
 
   /**
    * Returns whether the background analysis lets the canary become stable: every metric's latest
-   * measurement must be Successful. No data, an error or an inconclusive answer at the moment of
-   * promotion holds the canary until a later measurement succeeds.
+   * measurement must be Successful. No data, an error or an inconclusive result at that moment
+   * keeps the canary where it is until a later measurement is Successful.
    */
   static boolean backgroundPromotable(DecisionContext ctx) {
     AnalysisSpec analysis = ctx.spec.strategy.canary.analysis;

@@ -41,8 +41,8 @@ final class PhaseRules {
           Transition.OPERATOR);
     }
     if (previous != null && previous != phase && ctx.transitions.isEmpty()) {
-      // Pods of the stable revision or of older ones came and went, or the spec became valid again,
-      // without any other decision; the phase change still leaves a record.
+      // No other rule explained this change, for example a stable pod came back or the spec became
+      // valid again. The change still leaves a record.
       ctx.transition(
           false,
           Reasons.PHASE_CHANGED,

@@ -30,7 +30,7 @@ final class RevisionRules {
         status.analysis.clear();
         String why =
             wasAborted
-                ? ": the pod template matches the stable revision again, which clears the abort"
+                ? ": the pod template matches the stable revision again; the abort is cleared"
                 : ": the pod template matches the stable revision again";
         ctx.transition(
             !wasAborted,

@@ -205,7 +205,7 @@ class RevisionChangeTest {
         .extracting(Transition::reason)
         .containsExactly(Reasons.CANARY_REVERTED, Reasons.ROLLOUT_HEALTHY);
     assertThat(decision.transitions().get(0).message())
-        .contains("Aborted canary", "clears the abort");
+        .contains("Aborted canary", "abort is cleared");
     assertThat(decision.transitions().get(0).warning()).isFalse();
   }
 }
