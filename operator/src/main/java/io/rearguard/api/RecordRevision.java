@@ -1,18 +1,7 @@
 package io.rearguard.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import java.util.List;
 
-/** A revision named in a RolloutRecord. */
+/** A revision named in a RolloutRecord, with its provenance at the time of the record. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class RecordRevision {
-
-  @JsonPropertyDescription("Revision (pod template hash).")
-  public String revision;
-
-  @JsonPropertyDescription(
-      "Image references of the revision's containers, init containers first; absent when neither"
-          + " its ReplicaSet nor the current pod template shows them.")
-  public List<String> images;
-}
+public class RecordRevision extends RevisionProvenance {}

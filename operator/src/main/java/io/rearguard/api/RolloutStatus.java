@@ -92,6 +92,11 @@ public class RolloutStatus {
   public List<String> knownGoodRevisions = new ArrayList<>();
 
   @JsonPropertyDescription(
+      "What code runs: the provenance of the stable revision, then of the canary when there is"
+          + " one.")
+  public List<RevisionProvenance> provenance;
+
+  @JsonPropertyDescription(
       "Position of the Rollout's chain of RolloutRecords, and the records not yet confirmed as"
           + " stored.")
   public RecordHistory history;

@@ -1,8 +1,5 @@
 package io.rearguard.evidence;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.rearguard.api.RecordRevision;
 import io.rearguard.api.RecordState;
@@ -10,7 +7,6 @@ import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutRecordSpec;
 import io.rearguard.api.RolloutStatus;
 import io.rearguard.decide.Observation;
-import io.rearguard.decide.SpecValidator;
 import io.rearguard.decide.Transition;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,55 +78,7 @@ public final class RecordFactory {
       return null;
     }
     RecordRevision result = new RecordRevision();
-    result.revision = revision;
-    PodTemplateSpec template =
-        revision.equals(observation.desiredRevision())
-            ? rollout.getSpec().template
-            : templateOf(rollout, revision, replicaSets);
-    List<String> images = images(template);
-    result.images = images.isEmpty() ? null : images;
+    Provenance.fill(result, rollout, revision, observation.desiredRevision(), replicaSets);
     return result;
-  }
-
-  private static PodTemplateSpec templateOf(
-      Rollout rollout, String revision, Collection<ReplicaSet> replicaSets) {
-    String uid = rollout.getMetadata().getUid();
-    for (ReplicaSet replicaSet : replicaSets) {
-      var labels = replicaSet.getMetadata().getLabels();
-      var owners = replicaSet.getMetadata().getOwnerReferences();
-      boolean owned = owners != null && owners.stream().anyMatch(o -> o.getUid().equals(uid));
-      if (owned
-          && labels != null
-          && revision.equals(labels.get(SpecValidator.REVISION_LABEL))
-          && replicaSet.getSpec() != null) {
-        return replicaSet.getSpec().getTemplate();
-      }
-    }
-    return null;
-  }
-
-  /** Returns the images of a pod template, init containers first. */
-  static List<String> images(PodTemplateSpec template) {
-    List<String> images = new ArrayList<>();
-    if (template == null || template.getSpec() == null) {
-      return images;
-    }
-    PodSpec pod = template.getSpec();
-    for (List<Container> containers : List.of(initContainers(pod), containers(pod))) {
-      for (Container container : containers) {
-        if (container.getImage() != null) {
-          images.add(container.getImage());
-        }
-      }
-    }
-    return images;
-  }
-
-  private static List<Container> initContainers(PodSpec pod) {
-    return pod.getInitContainers() == null ? List.of() : pod.getInitContainers();
-  }
-
-  private static List<Container> containers(PodSpec pod) {
-    return pod.getContainers() == null ? List.of() : pod.getContainers();
   }
 }

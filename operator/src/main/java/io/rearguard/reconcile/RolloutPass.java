@@ -9,6 +9,7 @@ import io.rearguard.decide.Decision;
 import io.rearguard.decide.Observation;
 import io.rearguard.decide.RolloutDecider;
 import io.rearguard.decide.StatusCopier;
+import io.rearguard.evidence.Provenance;
 import io.rearguard.evidence.RecordOutbox;
 import io.rearguard.evidence.RecordRetention;
 import io.rearguard.evidence.TransitionRecorder;
@@ -65,6 +66,8 @@ public class RolloutPass {
     // The records of this decision's transitions go into the status first and are created after
     // the actions, so storing them never delays a rollback.
     RolloutStatus next = outbox.stage(rollout, decision, observation, replicaSets);
+    next.provenance =
+        Provenance.ofStatus(rollout, next, observation.desiredRevision(), replicaSets);
 
     Rollout current = rollout;
     if (!StatusCopier.sameContent(rollout.getStatus(), next)) {
