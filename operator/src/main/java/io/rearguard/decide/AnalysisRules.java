@@ -54,9 +54,8 @@ final class AnalysisRules {
     List<MetricRun> runs = runs(ctx, AnalysisSchedule.STEP, index, analysis);
     String worst = AnalysisEvaluator.worst(runs);
     if (MeasurementOutcome.Successful.name().equals(worst)) {
-      RolloutDecider.completeStep(
+      return RolloutDecider.completeStep(
           ctx, index, Transition.OPERATOR, "analysis passed: " + summary(runs));
-      return true;
     }
     react(ctx, runs, analysis, "analysis of step " + ctx.stepText(index));
     return false;

@@ -115,6 +115,10 @@ final class CommandRules {
     if (index >= ctx.steps().size()) {
       return Result.reject("the canary is already being promoted to full weight");
     }
+    String denial = PolicyRules.denial(ctx);
+    if (denial != null) {
+      return Result.reject("a policy denies more traffic for the canary: " + denial);
+    }
     ctx.unpause();
     RolloutDecider.completeStep(ctx, index, actor, "promoted by command");
     return Result.accept("step " + ctx.stepText(index) + " skipped");
@@ -127,6 +131,10 @@ final class CommandRules {
     int index = ctx.status.currentStepIndex;
     if (index >= ctx.steps().size()) {
       return Result.reject("the canary is already being promoted to full weight");
+    }
+    String denial = PolicyRules.denial(ctx);
+    if (denial != null) {
+      return Result.reject("a policy denies more traffic for the canary: " + denial);
     }
     ctx.unpause();
     String from = "step " + ctx.stepText(index) + " (weight " + ctx.weightAt(index) + "%)";
@@ -159,6 +167,11 @@ final class CommandRules {
     if (Reasons.PAUSED_BY_STEP.equals(reason)) {
       return Result.reject(
           "the rollout waits at a pause step without a duration; use promote to continue");
+    }
+    if (Reasons.POLICY_DENIED.equals(reason)) {
+      return Result.reject(
+          "a policy denies the canary; it continues by itself once every rule allows it (fix the"
+              + " revision or the policy), or abort it");
     }
     if (Reasons.RELEASE_FROZEN.equals(reason)) {
       return Result.reject(

@@ -15,19 +15,32 @@ import java.util.Map;
  * @param measurements measurements taken in this pass, for the metrics that were due
  * @param commands RolloutCommands for this Rollout without a result yet, oldest first
  * @param signals readings of the SLO triggers, invariants and error budget that were due
+ * @param policies verdicts of the policy gates for the desired revision
  */
 public record Observation(
     String desiredRevision,
     Map<String, RevisionState> revisions,
     List<TakenMeasurement> measurements,
     List<PendingCommand> commands,
-    SignalReadings signals) {
+    SignalReadings signals,
+    PolicyCheck policies) {
 
   public Observation {
     revisions = Map.copyOf(revisions);
     measurements = List.copyOf(measurements);
     commands = List.copyOf(commands);
     signals = signals == null ? SignalReadings.NONE : signals;
+    policies = policies == null ? PolicyCheck.NONE : policies;
+  }
+
+  /** Creates an observation to which no policy applies. */
+  public Observation(
+      String desiredRevision,
+      Map<String, RevisionState> revisions,
+      List<TakenMeasurement> measurements,
+      List<PendingCommand> commands,
+      SignalReadings signals) {
+    this(desiredRevision, revisions, measurements, commands, signals, PolicyCheck.NONE);
   }
 
   /** Creates an observation without signal readings. */
@@ -36,7 +49,7 @@ public record Observation(
       Map<String, RevisionState> revisions,
       List<TakenMeasurement> measurements,
       List<PendingCommand> commands) {
-    this(desiredRevision, revisions, measurements, commands, SignalReadings.NONE);
+    this(desiredRevision, revisions, measurements, commands, SignalReadings.NONE, PolicyCheck.NONE);
   }
 
   /** Returns the state of one revision's ReplicaSet, or an absent one when it does not exist. */

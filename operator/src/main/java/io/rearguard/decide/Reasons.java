@@ -46,6 +46,10 @@ public final class Reasons {
   public static final String FREEZE_OVERRIDDEN = "FreezeOverridden";
   public static final String FAST_ROLLBACK = "FastRollback";
   public static final String ROLLBACK_COMPLETED = "RollbackCompleted";
+  public static final String POLICY_COMPLIANT = "PolicyCompliant";
+  public static final String POLICY_DENIED = "PolicyDenied";
+  public static final String POLICY_ALLOWED = "PolicyAllowed";
+  public static final String POLICY_EXEMPT = "PolicyExempt";
 
   private Reasons() {}
 }

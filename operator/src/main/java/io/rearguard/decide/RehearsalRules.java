@@ -37,8 +37,10 @@ final class RehearsalRules {
     RehearsalStatus rehearsal = new RehearsalStatus();
     rehearsal.mode = settings(ctx).mode;
     if (rehearsal.mode == RehearsalSpec.Mode.Off) {
+      // Exposure still waits for run(), so the policy and freeze gates before the first traffic
+      // apply without a rehearsal too.
       rehearsal.phase = SKIPPED;
-      rehearsal.exposureAllowed = true;
+      rehearsal.exposureAllowed = false;
       rehearsal.message = "rehearsal is off";
     } else {
       rehearsal.phase = PENDING;
@@ -56,6 +58,7 @@ final class RehearsalRules {
       case PENDING -> start(ctx, rehearsal);
       case CHECKING -> check(ctx, rehearsal);
       case DRILLING -> drill(ctx, rehearsal);
+      case SKIPPED -> rehearsal.exposureAllowed = true;
       default -> {}
     }
     return rehearsal.exposureAllowed;

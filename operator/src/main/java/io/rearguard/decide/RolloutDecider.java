@@ -48,6 +48,7 @@ public final class RolloutDecider {
     CommandRules.apply(ctx);
     advance(ctx);
     ScaleRules.scale(ctx);
+    PolicyRules.clearWithoutCanary(ctx);
     PhaseRules.derive(ctx);
     return new Decision(status, ctx.actions, ctx.transitions, requeueAfter(ctx));
   }
@@ -137,6 +138,10 @@ public final class RolloutDecider {
     if (!ctx.canaryActive() || !exposureGates(ctx)) {
       return;
     }
+    if (Reasons.POLICY_DENIED.equals(ctx.status.pauseReason)
+        && !PolicyRules.allow(ctx, "before more traffic")) {
+      return;
+    }
     RehearsalRules.repeatIfDue(ctx, waitingInPause(ctx));
     if (ctx.status.pauseReason != null) {
       return;
@@ -148,7 +153,9 @@ public final class RolloutDecider {
         if (ctx.canaryReady() >= ctx.replicas()
             && SignalRules.promotable(ctx)
             && AnalysisRules.backgroundPromotable(ctx)) {
-          RevisionRules.promote(ctx);
+          if (PolicyRules.allow(ctx, "before promotion to stable")) {
+            RevisionRules.promote(ctx);
+          }
           return;
         }
         break;
@@ -173,7 +180,13 @@ public final class RolloutDecider {
       return true;
     }
     String pause = ctx.status.pauseReason;
-    if (pause != null && !Reasons.RELEASE_FROZEN.equals(pause)) {
+    if (pause != null
+        && !Reasons.RELEASE_FROZEN.equals(pause)
+        && !Reasons.POLICY_DENIED.equals(pause)) {
+      return false;
+    }
+    if (!PolicyRules.allow(ctx, "before its first traffic")) {
+      RehearsalRules.cancel(ctx);
       return false;
     }
     if (!FreezeRules.allow(ctx)) {
@@ -195,8 +208,8 @@ public final class RolloutDecider {
       if (ctx.canaryReady() < target) {
         return false;
       }
-      completeStep(ctx, index, Transition.OPERATOR, "weight " + step.setWeight + "% reached");
-      return true;
+      return completeStep(
+          ctx, index, Transition.OPERATOR, "weight " + step.setWeight + "% reached");
     }
     if (step.pause != null) {
       if (step.pause.duration == null) {
@@ -209,14 +222,23 @@ public final class RolloutDecider {
         ctx.wakeAt(end);
         return false;
       }
-      completeStep(ctx, index, Transition.OPERATOR, "pause of " + step.pause.duration + " over");
-      return true;
+      return completeStep(
+          ctx, index, Transition.OPERATOR, "pause of " + step.pause.duration + " over");
     }
     return AnalysisRules.judgeStep(ctx, index, step.analysis);
   }
 
-  /** Completes a step and starts the next one. */
-  static void completeStep(DecisionContext ctx, int index, String actor, String why) {
+  /**
+   * Completes a step and starts the next one; returns false when a policy denies the higher weight
+   * that the next step would give the canary, and has paused it instead.
+   */
+  static boolean completeStep(DecisionContext ctx, int index, String actor, String why) {
+    int next = ctx.weightAt(index + 1);
+    if (next > ctx.weightAt(index)
+        && !PolicyRules.allow(
+            ctx, "before step " + ctx.stepText(index) + " raises the weight to " + next + "%")) {
+      return false;
+    }
     String from = "step " + ctx.stepText(index) + " (weight " + ctx.weightAt(index) + "%)";
     ctx.startStep(index + 1);
     String to =
@@ -228,6 +250,7 @@ public final class RolloutDecider {
         Reasons.STEP_COMPLETED,
         "Canary moved from " + from + " to " + to + ": " + why,
         actor);
+    return true;
   }
 
   /** Returns whether the canary waits in a timed pause, which the deadline does not count. */

@@ -52,6 +52,7 @@ public final class Driver {
   private final List<TakenMeasurement> queuedMeasurements = new ArrayList<>();
   private Function<AnalysisSchedule.DueMetric, MeasurementOutcome> measurementOutcomes;
   private Function<Rollout, SignalReadings> signalAnswers = rollout -> SignalReadings.NONE;
+  private Function<String, io.rearguard.decide.PolicyCheck> policyVerdicts;
   private final Map<String, Action.CompleteCommand> completedCommands = new LinkedHashMap<>();
   private final List<Transition> transitions = new ArrayList<>();
   private Decision lastDecision;
@@ -115,6 +116,12 @@ public final class Driver {
   /** Sets the source of each pass's readings, such as a {@link SignalAnswers}. */
   public Driver answerSignalsWith(Function<Rollout, SignalReadings> answers) {
     this.signalAnswers = answers;
+    return this;
+  }
+
+  /** Sets the policy verdicts of each pass, from the desired revision; null: no policy applies. */
+  public Driver policiesWith(Function<String, io.rearguard.decide.PolicyCheck> verdicts) {
+    this.policyVerdicts = verdicts;
     return this;
   }
 
@@ -208,7 +215,12 @@ public final class Driver {
     Observation base = observe();
     SignalReadings signals = signalAnswers.apply(rollout);
     return new Observation(
-        base.desiredRevision(), base.revisions(), measurements, base.commands(), signals);
+        base.desiredRevision(),
+        base.revisions(),
+        measurements,
+        base.commands(),
+        signals,
+        policyVerdicts == null ? null : policyVerdicts.apply(desiredRevision));
   }
 
   /** Runs one pass at the current time without moving the clock. */
