@@ -9,8 +9,8 @@ public final class Durations {
   public static final String PATTERN = "^([0-9]{1,9}(ms|s|m|h|d))+$";
 
   /**
-   * Maximum length of a duration in the schema. Six pairs of the longest form (999999999d) fit, so
-   * the sum cannot overflow a {@link Duration} or an Instant near the present.
+   * Maximum length of a duration in the schema. At most six pairs of the longest form (999999999d)
+   * fit, so the sum cannot overflow a {@link Duration}, its milliseconds, or an Instant near now.
    */
   public static final int MAX_LENGTH = 64;
 

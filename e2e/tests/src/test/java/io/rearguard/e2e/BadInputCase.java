@@ -27,14 +27,14 @@ import java.util.stream.Stream;
  *       the measurement finds no series).
  *   <li>{@code via}: for {@code rejected}, the layer expected to reject it: {@code schema}, {@code
  *       cel}, {@code admission}, {@code strict}, {@code metadata} or {@code exists}.
- *   <li>{@code message}: repeatable; a text that the rejection or the InvalidSpec message must
- *       contain.
+ *   <li>{@code message}: a text that the rejection or the InvalidSpec message must contain. It may
+ *       be repeated.
  *   <li>{@code query-contains}: for {@code escaped}, a text the measured query must contain.
- *   <li>{@code as}: the stack user who applies the last document (admin, oncall-alice, dev-bob);
- *       absent means the client-certificate admin.
+ *   <li>{@code as}: the stack user who applies the last document (admin, oncall-alice, dev-bob).
+ *       Without it, the client-certificate admin applies it.
  *   <li>{@code operation}: {@code create} (default) or {@code update} of the last document.
- *   <li>{@code expand}: repeatable, {@code NAME=text*count}; replaces {@code ${NAME}} with text
- *       repeated count times, so huge inputs need no huge files.
+ *   <li>{@code expand}: {@code NAME=text*count} replaces {@code ${NAME}} with the text repeated
+ *       count times, so huge inputs need no huge files. It may be repeated.
  * </ul>
  *
  * <p>Documents are separated by {@code ---} lines. Every document before the last is set up first
@@ -140,6 +140,7 @@ record BadInputCase(
     Map<String, List<String>> header = new LinkedHashMap<>();
     StringBuilder description = new StringBuilder();
     List<String> lines = text.lines().toList();
+
     int bodyStart = 0;
     while (bodyStart < lines.size() && lines.get(bodyStart).startsWith("#")) {
       String line = lines.get(bodyStart++);
@@ -153,6 +154,7 @@ record BadInputCase(
         description.append(description.length() == 0 ? "" : " ").append(line.substring(1).trim());
       }
     }
+
     String body = String.join("\n", lines.subList(bodyStart, lines.size())) + "\n";
     for (String expansion : header.getOrDefault("expand", List.of())) {
       body = expand(body, expansion, file);
@@ -163,6 +165,8 @@ record BadInputCase(
         documents.add(document);
       }
     }
+
+    String operation = header.containsKey("operation") ? single(header, "operation", file) : null;
     String id = file.getFileName().toString().replaceFirst("\\.yaml$", "");
     BadInputCase parsed =
         new BadInputCase(
@@ -174,9 +178,7 @@ record BadInputCase(
             List.copyOf(header.getOrDefault("message", List.of())),
             List.copyOf(header.getOrDefault("query-contains", List.of())),
             header.containsKey("as") ? single(header, "as", file) : null,
-            "update"
-                .equals(
-                    header.containsKey("operation") ? single(header, "operation", file) : "create"),
+            "update".equals(operation),
             List.copyOf(documents));
     parsed.check(file, header);
     return parsed;
