@@ -26,6 +26,7 @@ public class InvariantSpec {
       "Time between evaluations; set it to the scrape interval, the shortest that gives new"
           + " data.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   @Default("1s")
   public String interval = "1s";
 
@@ -33,6 +34,7 @@ public class InvariantSpec {
       "Range of the increase() query. It must span at least two scrapes, or an increase can"
           + " be missed.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   @Default("10s")
   public String window = "10s";
 

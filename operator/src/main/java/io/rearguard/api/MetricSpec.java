@@ -31,6 +31,7 @@ public class MetricSpec {
 
   @JsonPropertyDescription("Time between measurements, such as 10s or 1m.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   @Default("10s")
   public String interval = "10s";
 

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** Rollback rehearsal settings, applied before a new revision receives its first traffic. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,6 +38,7 @@ public class RehearsalSpec {
       "While the canary waits in a pause, rehearse again after this long, such as 30m. Absent:"
           + " rehearse once per revision.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   public String repeatEvery;
 
   /** Rehearsal modes. */

@@ -1,6 +1,7 @@
 package io.rearguard.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -23,9 +24,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// The operator writes the name into the label rearguard.io/rollout of each ReplicaSet, pod and
+// RolloutRecord, and label values are limited to 63 characters.
+@ValidationRule(
+    value = "size(self.metadata.name) <= " + Rollout.MAX_NAME_LENGTH,
+    message =
+        "metadata.name must be at most 63 characters, because the operator puts it in the label"
+            + " rearguard.io/rollout")
 public class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
   public static final String GROUP = "rearguard.io";
   public static final String VERSION = "v1alpha1";
+
+  /** Longest Rollout name: the length limit of a label value. */
+  public static final int MAX_NAME_LENGTH = 63;
 
   @Override
   protected RolloutSpec initSpec() {

@@ -53,6 +53,7 @@ public class SloSpec {
   @JsonPropertyDescription(
       "Window over which the stable revision's remaining error budget is computed, such as 30d.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   @Default("30d")
   public String complianceWindow = "30d";
 
@@ -64,6 +65,7 @@ public class SloSpec {
 
   @JsonPropertyDescription("Time between evaluations of the triggers while a canary runs.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   @Default("5s")
   public String interval = "5s";
 
@@ -98,11 +100,13 @@ public class SloSpec {
     @JsonPropertyDescription("Long window, such as 1h.")
     @Required
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String longWindow;
 
     @JsonPropertyDescription("Short window, such as 5m; it makes the trigger reset quickly.")
     @Required
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
     public String shortWindow;
   }
 }

@@ -55,6 +55,36 @@ class QueryTemplateTest {
   }
 
   @Test
+  void matcherInjectionStaysInsideEqualityMatcher() {
+    List<String> attempts =
+        List.of(
+            "=~\".*\"",
+            ".*\", job=~\".*",
+            "{",
+            "}",
+            "x\"} or vector(1)",
+            "x\"}) or vector(1) #\n",
+            "x\", job!=\"");
+    for (String value : attempts) {
+      String rendered = QueryTemplate.render("count(up{job=\"{{job}}\"})", Map.of("job", value));
+
+      Parsed parsed = Parsed.of(rendered);
+
+      assertThat(parsed.outside()).as(value).containsExactly("count(up{job=", "})");
+      assertThat(parsed.literals()).as(value).containsExactly(value);
+    }
+  }
+
+  @Test
+  void valueInRegexMatcherStaysRegex() {
+    // Escaping keeps the value inside the string, but Prometheus still reads =~ as a regex.
+    String rendered = QueryTemplate.render("up{job=~\"{{job}}\"}", Map.of("job", ".*"));
+
+    assertThat(rendered).isEqualTo("up{job=~\".*\"}");
+    assertThat(Parsed.of(rendered).outside()).containsExactly("up{job=~", "}");
+  }
+
+  @Test
   void loneSurrogateBecomesReplacementCharacter() {
     String rendered = QueryTemplate.render("x{a=\"{{rollout}}\"}", Map.of("rollout", "a\ud800b"));
 

@@ -94,6 +94,21 @@ class SpecValidatorTest {
   }
 
   @Test
+  void hugePauseDurationIsReportedNotThrown() {
+    // Stored before the schema limited durations to 64 characters, or with an older CRD.
+    RolloutSpec spec = validSpec();
+    spec.strategy.canary.steps.set(1, pause("999999999d".repeat(20_000)));
+
+    List<String> problems = SpecValidator.validate(spec);
+
+    assertThat(problems)
+        .singleElement()
+        .asString()
+        .startsWith("spec.strategy.canary.steps[1].pause.duration: invalid duration of 200000")
+        .hasSizeLessThan(200);
+  }
+
+  @Test
   void badPauseDurationIsReported() {
     RolloutSpec spec = validSpec();
     spec.strategy.canary.steps.set(1, pause("30 seconds"));
