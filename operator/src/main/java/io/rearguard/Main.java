@@ -33,6 +33,9 @@ public final class Main {
   /** Name of the leader-election Lease. */
   public static final String LEASE_NAME = "rearguard-operator";
 
+  /** Time the shutdown may take after the lease is lost, before the process halts. */
+  private static final Duration LEADER_LOST_EXIT_GRACE = Duration.ofSeconds(5);
+
   private Main() {}
 
   /** Entry point; settings come from environment variables, see {@link Settings}. */
@@ -120,6 +123,27 @@ public final class Main {
     }
     log.error("lost the leader lease; exiting so that only the new leader writes");
     new Thread(() -> System.exit(1), "leader-lost-exit").start();
+    // The shutdown hook's API calls can hang while the API server is unreachable, so the process
+    // halts without them after a grace period.
+    Thread halt =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(LEADER_LOST_EXIT_GRACE.toMillis());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              log.error("the shutdown did not finish in {}; halting", LEADER_LOST_EXIT_GRACE);
+              Runtime.getRuntime().halt(1);
+            },
+            "leader-lost-halt");
+    halt.setDaemon(true);
+    halt.start();
+  }
+
+  private static String leaseHolder(KubernetesClient client, String namespace) {
+    var lease = client.leases().inNamespace(namespace).withName(LEASE_NAME).get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   private static Operator newOperator(
@@ -129,6 +153,16 @@ public final class Main {
       AtomicBoolean stopping,
       String identity,
       Logger log) {
+    Duration renewDeadline = Duration.ofSeconds(10);
+    Duration retryPeriod = Duration.ofSeconds(2);
+    LeaseWatchdog watchdog =
+        new LeaseWatchdog(
+            () -> leaseHolder(client, settings.leaseNamespace()),
+            identity,
+            renewDeadline,
+            retryPeriod,
+            Clock.systemUTC(),
+            () -> exitUnlessStopping(stopping, log));
     return new Operator(
         override -> {
           override
@@ -142,11 +176,14 @@ public final class Main {
                     LEASE_NAME,
                     settings.leaseNamespace(),
                     Duration.ofSeconds(15),
-                    Duration.ofSeconds(10),
-                    Duration.ofSeconds(2),
+                    renewDeadline,
+                    retryPeriod,
                     identity,
                     new LeaderCallbacks(
-                        () -> log.info("became the leader"),
+                        () -> {
+                          log.info("became the leader");
+                          watchdog.start();
+                        },
                         () -> exitUnlessStopping(stopping, log),
                         leader -> log.info("the leader is {}", leader)),
                     false));

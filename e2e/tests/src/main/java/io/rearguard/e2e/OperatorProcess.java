@@ -89,7 +89,7 @@ public final class OperatorProcess implements AutoCloseable {
 
   private void waitReady() throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    URI ready = URI.create("http://127.0.0.1:" + stack.operatorPort() + "/readyz");
+    URI ready = URI.create("http://127.0.0.1:" + httpPort() + "/readyz");
     Instant deadline = Instant.now().plus(READY_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
@@ -118,6 +118,37 @@ public final class OperatorProcess implements AutoCloseable {
             + READY_TIMEOUT.toSeconds()
             + "s; log: "
             + logFile);
+  }
+
+  /** Returns the port of the metrics and health server: the stack's, unless set otherwise. */
+  public int httpPort() {
+    String port = extraEnvironment.get("REARGUARD_HTTP_PORT");
+    return port == null ? stack.operatorPort() : Integer.parseInt(port);
+  }
+
+  /**
+   * Gives the next start a metrics and health port that is free now, for a second replica next to
+   * one on the stack's port. Another process could take the port before the operator binds it.
+   */
+  public OperatorProcess withFreeHttpPort() throws IOException {
+    try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return withEnvironment("REARGUARD_HTTP_PORT", Integer.toString(probe.getLocalPort()));
+    }
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * Waits for the process to exit and returns its exit status, 128 plus the signal number when a
+   * signal ended it, or null when it still runs after {@code timeout}.
+   */
+  public Integer awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      return null;
+    }
+    return process.exitValue();
   }
 
   /** Kills the process with SIGKILL, as a node failure or OOM kill would. */
