@@ -83,7 +83,8 @@ class OperatorKillDrillIT {
     // when the lanes run while the operator is killed at random points
     Killer killer = new Killer(env.operator, new Random(random.nextLong()));
     List<Throwable> laneFailures = new ArrayList<>();
-    try (SampledInvariantWatch watch = new SampledInvariantWatch(env.client, Duration.ofMillis(500))) {
+    try (SampledInvariantWatch watch =
+        new SampledInvariantWatch(env.client, Duration.ofMillis(500))) {
       lanes.forEach(lane -> watch.watch(lane.namespace()));
       ExecutorService pool = Executors.newFixedThreadPool(LANES + 1);
       Future<?> kills = pool.submit(killer::run);
