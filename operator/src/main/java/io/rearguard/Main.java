@@ -18,6 +18,7 @@ import io.rearguard.evidence.TransitionRecorder;
 import io.rearguard.observe.PrometheusReadings;
 import io.rearguard.observe.RolloutObserver;
 import io.rearguard.observe.SignalObserver;
+import io.rearguard.reconcile.CommandTargetReconciler;
 import io.rearguard.reconcile.RolloutPass;
 import io.rearguard.reconcile.RolloutReconciler;
 import java.time.Clock;
@@ -75,6 +76,14 @@ public final class Main {
                 RecordRetention.fromEnvironment(System.getenv())));
     operator.register(
         reconciler,
+        override -> {
+          if (!settings.namespaces().isEmpty()) {
+            override.settingNamespaces(settings.namespaces());
+          }
+        });
+
+    operator.register(
+        new CommandTargetReconciler(client, clock),
         override -> {
           if (!settings.namespaces().isEmpty()) {
             override.settingNamespaces(settings.namespaces());

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RolloutCommands applied with kubectl, as an on-call engineer would: promote, promote-full, a
- * command applied twice or copied under another name, and an abort with no canary in progress.
+ * command applied twice or copied under another name, an abort with no canary in progress, and a
+ * command for a Rollout that does not exist.
  */
 class ManualCommandsIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -214,6 +215,30 @@ class ManualCommandsIT {
         .until(() -> env.command(namespace, "promote-v2").getStatus().phase != null);
     RolloutCommand command = env.command(namespace, "promote-v2");
     assertThat(command.getStatus().rolloutState).isEqualTo("Paused at step 2/4");
+  }
+
+  @Test
+  void commandForMissingRolloutIsRejected() throws Exception {
+    // given a Healthy rollout and a command whose target name is mistyped
+    String namespace = E2eStack.createNamespace(env.client, "commands-missing-target");
+    String v1 = deployHealthy(namespace);
+
+    // when
+    env.kubectl.apply(
+        RolloutManifests.command(namespace, "abort-typo", "chekout", "abort", "pager alert"));
+
+    // then the command gets a visible rejection and the real rollout is untouched
+    await("command decided")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(() -> env.command(namespace, "abort-typo").getStatus().phase != null);
+    RolloutCommandStatus result = env.command(namespace, "abort-typo").getStatus();
+    assertThat(result.phase).isEqualTo(RolloutCommandStatus.Phase.Rejected);
+    assertThat(result.message).contains("Rollout chekout not found in namespace " + namespace);
+    Rollout after = env.rollout(namespace, NAME);
+    assertThat(after.getStatus().phase).isEqualTo(RolloutPhase.Healthy);
+    assertThat(after.getStatus().stableRevision).isEqualTo(v1);
   }
 
   private static String command(String namespace, String name, String action, String reason) {
