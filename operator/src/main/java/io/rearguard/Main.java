@@ -15,9 +15,12 @@ import io.rearguard.analysis.PrometheusMetricProvider;
 import io.rearguard.analysis.ThresholdEvaluator;
 import io.rearguard.evidence.RecordRetention;
 import io.rearguard.evidence.TransitionRecorder;
+import io.rearguard.observe.PolicyObserver;
 import io.rearguard.observe.PrometheusReadings;
 import io.rearguard.observe.RolloutObserver;
 import io.rearguard.observe.SignalObserver;
+import io.rearguard.policy.PolicyEvaluator;
+import io.rearguard.reconcile.PolicyInformers;
 import io.rearguard.reconcile.RolloutPass;
 import io.rearguard.reconcile.RolloutReconciler;
 import java.time.Clock;
@@ -59,17 +62,20 @@ public final class Main {
             clock,
             PrometheusClient.Settings.defaults().withTimeout(settings.queryTimeout()),
             registry);
+    PolicyInformers policyInformers = new PolicyInformers();
     var reconciler =
         new RolloutReconciler(
             new RolloutPass(
                 new RolloutObserver(
                     new PrometheusMetricProvider(prometheus, new ThresholdEvaluator(), clock),
                     new SignalObserver(new PrometheusReadings(prometheus), clock),
+                    new PolicyObserver(policyInformers, new PolicyEvaluator(), clock),
                     clock),
                 new Actuator(client),
                 new TransitionRecorder(client, clock, registry),
                 clock,
-                RecordRetention.fromEnvironment(System.getenv())));
+                RecordRetention.fromEnvironment(System.getenv())),
+            policyInformers);
     operator.register(
         reconciler,
         override -> {
