@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rearguard.act.Actuator;
+import io.rearguard.act.RecordWriter;
 import io.rearguard.analysis.PrometheusClient;
 import io.rearguard.analysis.PrometheusMetricProvider;
 import io.rearguard.analysis.ThresholdEvaluator;
@@ -20,8 +21,11 @@ import io.rearguard.observe.PrometheusReadings;
 import io.rearguard.observe.RolloutObserver;
 import io.rearguard.observe.SignalObserver;
 import io.rearguard.policy.PolicyEvaluator;
+import io.rearguard.reconcile.ClusterRolloutPolicyReconciler;
 import io.rearguard.reconcile.PolicyInformers;
+import io.rearguard.reconcile.PolicyStatusPass;
 import io.rearguard.reconcile.RolloutPass;
+import io.rearguard.reconcile.RolloutPolicyReconciler;
 import io.rearguard.reconcile.RolloutReconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +87,17 @@ public final class Main {
             override.settingNamespaces(settings.namespaces());
           }
         });
+
+    PolicyStatusPass policyStatus =
+        new PolicyStatusPass(new RecordWriter(client), settings.leaseNamespace(), clock);
+    operator.register(
+        new RolloutPolicyReconciler(policyStatus),
+        override -> {
+          if (!settings.namespaces().isEmpty()) {
+            override.settingNamespaces(settings.namespaces());
+          }
+        });
+    operator.register(new ClusterRolloutPolicyReconciler(policyStatus));
 
     OperatorHttpServer http =
         new OperatorHttpServer(
