@@ -10,16 +10,23 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rearguard.act.Actuator;
+import io.rearguard.act.RecordWriter;
 import io.rearguard.analysis.PrometheusClient;
 import io.rearguard.analysis.PrometheusMetricProvider;
 import io.rearguard.analysis.ThresholdEvaluator;
 import io.rearguard.evidence.RecordRetention;
 import io.rearguard.evidence.TransitionRecorder;
+import io.rearguard.observe.PolicyObserver;
 import io.rearguard.observe.PrometheusReadings;
 import io.rearguard.observe.RolloutObserver;
 import io.rearguard.observe.SignalObserver;
+import io.rearguard.policy.PolicyEvaluator;
+import io.rearguard.reconcile.ClusterRolloutPolicyReconciler;
 import io.rearguard.reconcile.CommandTargetReconciler;
+import io.rearguard.reconcile.PolicyInformers;
+import io.rearguard.reconcile.PolicyStatusPass;
 import io.rearguard.reconcile.RolloutPass;
+import io.rearguard.reconcile.RolloutPolicyReconciler;
 import io.rearguard.reconcile.RolloutReconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,17 +70,20 @@ public final class Main {
             clock,
             PrometheusClient.Settings.defaults().withTimeout(settings.queryTimeout()),
             registry);
+    PolicyInformers policyInformers = new PolicyInformers();
     var reconciler =
         new RolloutReconciler(
             new RolloutPass(
                 new RolloutObserver(
                     new PrometheusMetricProvider(prometheus, new ThresholdEvaluator(), clock),
                     new SignalObserver(new PrometheusReadings(prometheus), clock),
+                    new PolicyObserver(policyInformers, new PolicyEvaluator(), clock),
                     clock),
                 new Actuator(client),
                 new TransitionRecorder(client, clock, registry),
                 clock,
-                RecordRetention.fromEnvironment(System.getenv())));
+                RecordRetention.fromEnvironment(System.getenv())),
+            policyInformers);
     operator.register(
         reconciler,
         override -> {
@@ -89,6 +99,16 @@ public final class Main {
             override.settingNamespaces(settings.namespaces());
           }
         });
+    PolicyStatusPass policyStatus =
+        new PolicyStatusPass(new RecordWriter(client), settings.leaseNamespace(), clock);
+    operator.register(
+        new RolloutPolicyReconciler(policyStatus),
+        override -> {
+          if (!settings.namespaces().isEmpty()) {
+            override.settingNamespaces(settings.namespaces());
+          }
+        });
+    operator.register(new ClusterRolloutPolicyReconciler(policyStatus));
 
     OperatorHttpServer http =
         new OperatorHttpServer(

@@ -12,9 +12,20 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutRecordSpec {
 
-  @JsonPropertyDescription("Name of the Rollout in the same namespace.")
+  @JsonPropertyDescription(
+      "Name of the Rollout in the same namespace. For a policy's records, the name of the"
+          + " policy's chain: the lowercase kind, a dot and the policy's name, such as"
+          + " rolloutpolicy.images-pinned-by-digest (see subject).")
   @Required
   public String rollout;
+
+  @JsonPropertyDescription(
+      "The resource the record is about when it is not a Rollout, such as a RolloutPolicy;"
+          + " absent for a Rollout's records.")
+  public RecordSubject subject;
+
+  @JsonPropertyDescription("For a policy's records: the rules hash before and after the change.")
+  public RecordPolicyChange policy;
 
   @JsonPropertyDescription("UID of the Rollout when the record was made.")
   public String rolloutUid;

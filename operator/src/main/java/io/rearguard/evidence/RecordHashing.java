@@ -50,6 +50,21 @@ public final class RecordHashing {
     }
   }
 
+  /**
+   * Returns the SHA-256, as lowercase hex, of any value's canonical JSON (the same canonical form
+   * as a record's, without removing a member).
+   */
+  public static String hashOf(Object value) {
+    try {
+      byte[] json = MAPPER.writeValueAsBytes(sorted(MAPPER.valueToTree(value)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the canonical JSON of a value", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
+  }
+
   /** Returns whether a record's stored hash matches its content. */
   public static boolean hashMatches(RolloutRecordSpec spec) {
     return spec != null && spec.hash != null && spec.hash.equals(hash(spec));

@@ -82,7 +82,7 @@ public class RecordOutbox {
   }
 
   /** Numbers, links and hashes a record and adds it to the pending list. */
-  static void append(RecordHistory history, RolloutRecordSpec record) {
+  public static void append(RecordHistory history, RolloutRecordSpec record) {
     record.sequence = history.lastSequence + 1;
     record.previousHash = history.lastHash;
     record.hash = RecordHashing.hash(record);

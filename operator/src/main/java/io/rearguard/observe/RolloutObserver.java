@@ -9,7 +9,9 @@ import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutCommand;
 import io.rearguard.decide.AnalysisSchedule;
 import io.rearguard.decide.Observation;
+import io.rearguard.decide.PolicyCheck;
 import io.rearguard.decide.SpecValidator;
+import io.rearguard.policy.PolicyEvaluator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ import java.util.Map;
 
 /**
  * Gathers one Observation: the Rollout's ReplicaSets and pending commands from the informer caches,
- * and the measurements that are due, from the metric provider.
+ * the measurements that are due, from the metric provider, and the policy verdicts for the desired
+ * revision.
  */
 public class RolloutObserver {
   /** Label naming the Rollout on its ReplicaSets and pods. */
@@ -29,11 +32,23 @@ public class RolloutObserver {
 
   private final MetricProvider metrics;
   private final SignalObserver signals;
+  private final PolicyObserver policies;
   private final Clock clock;
 
+  /** Creates an observer to which no policy applies. */
   public RolloutObserver(MetricProvider metrics, SignalObserver signals, Clock clock) {
+    this(
+        metrics,
+        signals,
+        new PolicyObserver(PolicySource.NONE, new PolicyEvaluator(), clock),
+        clock);
+  }
+
+  public RolloutObserver(
+      MetricProvider metrics, SignalObserver signals, PolicyObserver policies, Clock clock) {
     this.metrics = metrics;
     this.signals = signals;
+    this.policies = policies;
     this.clock = clock;
   }
 
@@ -48,7 +63,8 @@ public class RolloutObserver {
         revisions(rollout, replicaSets),
         valid ? measurements(rollout) : List.of(),
         pendingCommands(rollout, commands),
-        valid ? signals.observe(rollout) : io.rearguard.decide.SignalReadings.NONE);
+        valid ? signals.observe(rollout) : io.rearguard.decide.SignalReadings.NONE,
+        valid ? policies.check(rollout, desired, replicaSets) : PolicyCheck.NONE);
   }
 
   private static Map<String, Observation.RevisionState> revisions(

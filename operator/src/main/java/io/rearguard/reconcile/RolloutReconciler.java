@@ -14,6 +14,7 @@ import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutCommand;
 import io.rearguard.observe.RolloutObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -32,9 +33,20 @@ public class RolloutReconciler implements Reconciler<Rollout> {
   private static final Duration MIN_REQUEUE = Duration.ofMillis(200);
 
   private final RolloutPass pass;
+  private final PolicyInformers policies;
 
+  /** Creates a reconciler that watches no policies. */
   public RolloutReconciler(RolloutPass pass) {
+    this(pass, null);
+  }
+
+  /**
+   * Creates a reconciler that also registers the policy and namespace informers, whose caches the
+   * pass's observer reads through {@code policies}.
+   */
+  public RolloutReconciler(RolloutPass pass, PolicyInformers policies) {
     this.pass = pass;
+    this.policies = policies;
   }
 
   @Override
@@ -57,9 +69,13 @@ public class RolloutReconciler implements Reconciler<Rollout> {
                             new ResourceID(
                                 command.getSpec().rollout, command.getMetadata().getNamespace())))
             .build();
-    return List.of(
-        new InformerEventSource<>(replicaSets, context),
-        new InformerEventSource<>(commands, context));
+    List<EventSource<?, Rollout>> sources = new ArrayList<>();
+    sources.add(new InformerEventSource<>(replicaSets, context));
+    sources.add(new InformerEventSource<>(commands, context));
+    if (policies != null) {
+      sources.addAll(policies.create(context));
+    }
+    return sources;
   }
 
   @Override
