@@ -10,6 +10,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rearguard.act.Actuator;
+import io.rearguard.admission.PemTls;
+import io.rearguard.admission.PolicyWebhookServer;
 import io.rearguard.analysis.PrometheusClient;
 import io.rearguard.analysis.PrometheusMetricProvider;
 import io.rearguard.analysis.ThresholdEvaluator;
@@ -20,6 +22,10 @@ import io.rearguard.observe.RolloutObserver;
 import io.rearguard.observe.SignalObserver;
 import io.rearguard.reconcile.RolloutPass;
 import io.rearguard.reconcile.RolloutReconciler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -33,6 +39,12 @@ public final class Main {
   /** Name of the leader-election Lease. */
   public static final String LEASE_NAME = "rearguard-operator";
 
+  /**
+   * Seconds that the JDK HTTP servers (health, metrics and webhook) give a client to send a whole
+   * request, body included, and to read the response; they close slower connections.
+   */
+  private static final String HTTP_EXCHANGE_SECONDS = "10";
+
   private Main() {}
 
   /** Entry point; settings come from environment variables, see {@link Settings}. */
@@ -44,6 +56,15 @@ public final class Main {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     Logger log = LoggerFactory.getLogger(Main.class);
+    // Read once by the JDK when the first HTTP server starts.
+    System.setProperty(
+        "sun.net.httpserver.maxReqTime",
+        System.getProperty("sun.net.httpserver.maxReqTime", HTTP_EXCHANGE_SECONDS));
+    System.setProperty(
+        "sun.net.httpserver.maxRspTime",
+        System.getProperty("sun.net.httpserver.maxRspTime", HTTP_EXCHANGE_SECONDS));
+    // Started before anything else, so an unusable certificate stops the process at once.
+    PolicyWebhookServer webhook = startWebhook(settings, log);
 
     PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
     PrometheusMeterRegistry meters =
@@ -100,6 +121,9 @@ public final class Main {
                   }
                   client.close();
                   http.close();
+                  if (webhook != null) {
+                    webhook.close();
+                  }
                 }));
     operator.start();
     log.info(
@@ -108,6 +132,47 @@ public final class Main {
         http.port(),
         settings.leaderElection() ? "on" : "off",
         settings.namespaces().isEmpty() ? "all" : settings.namespaces());
+  }
+
+  /**
+   * Starts the policy admission webhook on every replica, or returns null when it is off: when
+   * REARGUARD_WEBHOOK_CERT_DIR is unset, or names a folder without tls.crt (a missing Secret must
+   * not stop the rollouts, and the webhook configuration's failurePolicy Fail then rejects policy
+   * writes). A certificate or key that cannot be used stops the start.
+   */
+  private static PolicyWebhookServer startWebhook(Settings settings, Logger log)
+      throws IOException {
+    if (!settings.webhookEnabled()) {
+      log.info(
+          "admission webhook off: REARGUARD_WEBHOOK_CERT_DIR is not set, so policies are not"
+              + " compiled when they are created");
+      return null;
+    }
+    Path folder = Path.of(settings.webhookCertDir());
+    if (!Files.isReadable(folder.resolve(PemTls.CERT_FILE))) {
+      log.error(
+          "admission webhook off: {} is missing or unreadable; mount the webhook's TLS Secret"
+              + " there (manifests/webhook-cert.sh creates it)",
+          folder.resolve(PemTls.CERT_FILE));
+      return null;
+    }
+    PemTls.Loaded tls;
+    try {
+      tls = PemTls.load(folder);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "the admission webhook's certificate or key in " + folder + " is unusable: " + e, e);
+    }
+    PolicyWebhookServer webhook =
+        PolicyWebhookServer.start(settings.httpAddress(), settings.webhookPort(), tls.context());
+    log.info(
+        "admission webhook on https://{}:{}{}, certificate {} valid until {}",
+        settings.httpAddress(),
+        webhook.port(),
+        PolicyWebhookServer.PATH,
+        tls.certificate().getSubjectX500Principal(),
+        tls.certificate().getNotAfter().toInstant());
+    return webhook;
   }
 
   /**
