@@ -40,8 +40,8 @@ public final class Main {
   public static final String LEASE_NAME = "rearguard-operator";
 
   /**
-   * Seconds that the JDK HTTP servers (health, metrics and webhook) give a client to send a whole
-   * request, body included, and to read the response; they close slower connections.
+   * Max seconds that the JDK HTTP servers (health, metrics and webhook) give a client to send a
+   * whole request, body included, and to read the response. They close slower connections.
    */
   private static final String HTTP_EXCHANGE_SECONDS = "10";
 
@@ -135,10 +135,10 @@ public final class Main {
   }
 
   /**
-   * Starts the policy admission webhook on every replica, or returns null when it is off: when
-   * REARGUARD_WEBHOOK_CERT_DIR is unset, or names a folder without tls.crt (a missing Secret must
-   * not stop the rollouts, and the webhook configuration's failurePolicy Fail then rejects policy
-   * writes). A certificate or key that cannot be used stops the start.
+   * Starts the policy admission webhook on every replica, or returns null when it is off. It is off
+   * when REARGUARD_WEBHOOK_CERT_DIR is unset or names a folder without tls.crt, because a missing
+   * Secret must not stop the rollouts. The webhook configuration's failurePolicy Fail then rejects
+   * policy writes. A certificate or key that cannot be used stops the start.
    */
   private static PolicyWebhookServer startWebhook(Settings settings, Logger log)
       throws IOException {
@@ -156,6 +156,7 @@ public final class Main {
           folder.resolve(PemTls.CERT_FILE));
       return null;
     }
+    // NOTE: the files are read once, so a renewed certificate takes effect after a restart.
     PemTls.Loaded tls;
     try {
       tls = PemTls.load(folder);

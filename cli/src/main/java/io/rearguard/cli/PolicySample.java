@@ -86,6 +86,7 @@ record PolicySample(
             "unknown field '" + name + "'; the fields are rollout, stable, now and errorBudget");
       }
     }
+
     JsonNode rolloutNode = root.get("rollout");
     if (rolloutNode == null || !rolloutNode.isObject()) {
       throw new InvalidSample("rollout is missing; set it to a Rollout manifest");
@@ -95,6 +96,7 @@ record PolicySample(
       stable = convert(root.get("stable"), PodTemplateSpec.class, "stable");
     }
     Instant now = root.hasNonNull("now") ? time(root.get("now").asText()) : null;
+
     Double remaining = null;
     boolean frozen = false;
     JsonNode budget = root.get("errorBudget");

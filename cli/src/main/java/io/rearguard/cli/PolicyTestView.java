@@ -43,7 +43,7 @@ final class PolicyTestView {
     return text.toString();
   }
 
-  /** Returns one rule's line, such as {@code DENY   pinned/images-pinned  value: [...]}. */
+  /** Returns one rule's line, such as {@code DENY pinned/images-pinned value: [...]}. */
   static String line(RuleVerdict verdict) {
     String label =
         switch (verdict.verdict()) {
@@ -52,7 +52,8 @@ final class PolicyTestView {
           case Error -> "ERROR";
         };
     StringBuilder line =
-        new StringBuilder(String.format("%-5s  %s/%s", label, verdict.policy().name(), verdict.rule()));
+        new StringBuilder(
+            String.format("%-5s  %s/%s", label, verdict.policy().name(), verdict.rule()));
     if (verdict.verdict() == Verdict.Denied) {
       line.append("  value: ").append(verdict.value());
     } else if (verdict.verdict() == Verdict.Error) {

@@ -240,8 +240,10 @@ class PolicyTestCommandTest {
       {"rollout:\n" + ROLLOUT.indent(2) + "when: now\n", "unknown field 'when'"},
       {"rollout:\n" + ROLLOUT.indent(2) + "now: tomorrow\n", "now must be an RFC 3339 time"},
       {"stable: {}\n", "rollout is missing"},
-      {"rollout:\n" + ROLLOUT.indent(2) + "errorBudget: {remainingPercent: lots}\n",
-        "errorBudget.remainingPercent must be a number"},
+      {
+        "rollout:\n" + ROLLOUT.indent(2) + "errorBudget: {remainingPercent: lots}\n",
+        "errorBudget.remainingPercent must be a number"
+      },
       {"rollout:\n  kind: Rollout\n  metadata: {name: x}\n", "has no spec.template"},
       {"- a\n- b\n", "expected a Rollout manifest or a map"},
       {"rollout: [\n", "not YAML"},
@@ -299,6 +301,7 @@ class PolicyTestCommandTest {
     assertThat(foundOutput).contains("ALLOW  labels/has-app-label");
     assertThat(missing).isEqualTo(1);
     assertThat(err.toString())
-        .contains("RolloutPolicy shop/other not found; for a ClusterRolloutPolicy add --cluster-scoped");
+        .contains(
+            "RolloutPolicy shop/other not found; for a ClusterRolloutPolicy add --cluster-scoped");
   }
 }

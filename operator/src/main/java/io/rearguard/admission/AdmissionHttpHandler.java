@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of {@link PolicyAdmission}: accepts POST only, rejects a body larger than the limit
- * with 413 before validating anything, answers a malformed review with 400, and a valid one with
- * 200 and the AdmissionReview response as JSON.
+ * The HTTP side of {@link PolicyAdmission}. It accepts POST only and rejects a body larger than the
+ * limit with 413 before validating anything. A malformed review gets 400, and a valid one gets 200
+ * with the AdmissionReview response as JSON.
  */
 final class AdmissionHttpHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionHttpHandler.class);

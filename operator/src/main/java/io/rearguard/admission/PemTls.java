@@ -39,8 +39,21 @@ public final class PemTls {
 
   /** DER prefix of the AlgorithmIdentifier for rsaEncryption (OID 1.2.840.113549.1.1.1). */
   private static final byte[] RSA_ALGORITHM = {
-    0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
-    0x01, 0x05, 0x00
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    (byte) 0x86,
+    0x48,
+    (byte) 0x86,
+    (byte) 0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00
   };
 
   private PemTls() {}
@@ -58,7 +71,7 @@ public final class PemTls {
    * first certificate.
    *
    * @throws IOException when a file cannot be read
-   * @throws GeneralSecurityException when a file holds no usable certificate or key, or the key
+   * @throws GeneralSecurityException when a file contains no usable certificate or key, or the key
    *     does not match the certificate
    */
   public static Loaded load(Path folder) throws IOException, GeneralSecurityException {
@@ -88,8 +101,7 @@ public final class PemTls {
     while (block.find()) {
       if ("CERTIFICATE".equals(block.group(1))) {
         byte[] der = decode(block.group(2));
-        chain.add(
-            (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
       }
     }
     if (chain.isEmpty()) {
@@ -114,7 +126,7 @@ public final class PemTls {
         case "ENCRYPTED PRIVATE KEY":
           throw new GeneralSecurityException(
               KEY_FILE
-                  + " holds a PEM "
+                  + " contains a PEM "
                   + type
                   + " block, which is not supported; convert it to an unencrypted PKCS #8 key"
                   + " with: openssl pkcs8 -topk8 -nocrypt -in tls.key -out tls.key.pk8");

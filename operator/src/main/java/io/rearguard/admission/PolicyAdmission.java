@@ -31,14 +31,14 @@ import org.slf4j.LoggerFactory;
  * every problem in the message. Other kinds and operations are allowed unchanged.
  *
  * <p>Validation runs on a separate executor and is bounded by a timeout. A review that times out,
- * or that finds the executor full, is denied, because a policy that was never compiled must not
- * be stored.
+ * or that finds the executor full, is denied, because a policy that was never compiled must not be
+ * stored.
  */
 public final class PolicyAdmission {
   /** The only AdmissionReview version served; the webhook configuration must ask for it. */
   public static final String REVIEW_API_VERSION = "admission.k8s.io/v1";
 
-  /** Longest denial message, in characters; longer ones are cut and end with "...". */
+  /** Maximum length of a denial message, in characters. Longer ones are cut and end with "...". */
   static final int MAX_MESSAGE_LENGTH = 8192;
 
   private static final Logger LOG = LoggerFactory.getLogger(PolicyAdmission.class);
@@ -59,7 +59,7 @@ public final class PolicyAdmission {
     this.timeout = timeout;
   }
 
-  /** A request body that is not a usable AdmissionReview; the webhook answers it with 400. */
+  /** A request body that is not a usable AdmissionReview. The webhook responds with status 400. */
   public static final class MalformedReviewException extends Exception {
     MalformedReviewException(String message) {
       super(message);
@@ -78,6 +78,7 @@ public final class PolicyAdmission {
     String operation = text(request, "operation");
     String group = text(request.path("kind"), "group");
     String kind = text(request.path("kind"), "kind");
+
     if (uid.isEmpty()) {
       throw new MalformedReviewException("request.uid is missing");
     }
@@ -101,11 +102,18 @@ public final class PolicyAdmission {
     if (!"CREATE".equals(operation) && !"UPDATE".equals(operation)) {
       return allowed(uid, List.of());
     }
+
     JsonNode object = request.get("object");
     if (object == null || !object.isObject()) {
       throw new MalformedReviewException("request.object is missing for a " + operation);
     }
     String subject = subject(kind, request, object);
+    JsonNode old = request.get("oldObject");
+    if ("UPDATE".equals(operation) && old != null && old.path("spec").equals(object.path("spec"))) {
+      // A policy stored before the webhook was installed must stay editable (labels, finalizers)
+      // and deletable, so an update that leaves the spec alone is not validated.
+      return allowed(uid, List.of());
+    }
     RolloutPolicySpec spec;
     try {
       JsonNode specNode = object.path("spec");
@@ -115,6 +123,7 @@ public final class PolicyAdmission {
     } catch (JsonProcessingException e) {
       return denied(uid, subject, List.of("spec cannot be read: " + e.getOriginalMessage()));
     }
+
     List<String> problems = validate(subject, spec);
     if (problems.isEmpty()) {
       LOG.debug("allowed {} {} (review {})", operation, subject, uid);
@@ -143,8 +152,7 @@ public final class PolicyAdmission {
     } catch (TimeoutException e) {
       result.cancel(true);
       LOG.warn("validation of {} timed out after {} ms", subject, timeout.toMillis());
-      return List.of(
-          "validation did not finish within " + timeout.toMillis() + " ms; try again");
+      return List.of("validation did not finish within " + timeout.toMillis() + " ms; try again");
     } catch (ExecutionException e) {
       LOG.error("validation of {} failed", subject, e.getCause());
       return List.of("validation failed: " + e.getCause());
@@ -208,7 +216,8 @@ public final class PolicyAdmission {
   }
 
   private static AdmissionReview allowed(String uid, List<String> warnings) {
-    AdmissionResponseBuilder response = new AdmissionResponseBuilder().withUid(uid).withAllowed(true);
+    AdmissionResponseBuilder response =
+        new AdmissionResponseBuilder().withUid(uid).withAllowed(true);
     if (!warnings.isEmpty()) {
       response.withWarnings(warnings);
     }

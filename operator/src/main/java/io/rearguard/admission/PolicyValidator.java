@@ -50,7 +50,11 @@ public final class PolicyValidator {
         (name, count) -> {
           if (count > 1) {
             problems.add(
-                "rule name \"" + name + "\" is used " + count + " times; rule names must be unique");
+                "rule name \""
+                    + name
+                    + "\" is used "
+                    + count
+                    + " times; rule names must be unique");
           }
         });
     return problems;

@@ -13,20 +13,22 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
- * The validating admission webhook for policies over HTTPS, on {@value #PATH}. Every replica
- * serves it, leader or not, because the API server calls any endpoint of the webhook's Service.
+ * The validating admission webhook for policies over HTTPS, on {@value #PATH}. Every replica serves
+ * it, leader or not, because the API server calls any endpoint of the webhook's Service.
  */
 public final class PolicyWebhookServer implements AutoCloseable {
   /** Path of the webhook, as in the ValidatingWebhookConfiguration. */
   public static final String PATH = "/validate-policy";
 
   /**
-   * Largest request body, in bytes. An UPDATE review carries the object and the old object; each
-   * is at most about 1.5 MiB, the request size etcd accepts by default.
+   * Largest request body, in bytes. An UPDATE review carries the object and the old object; each is
+   * at most about 1.5 MiB, the request size etcd accepts by default.
    */
   public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-  /** Longest validation of one review; the webhook configuration's timeoutSeconds is 5. */
+  /**
+   * Maximum validation time of one review, below the webhook configuration's timeoutSeconds of 5.
+   */
   public static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(3);
 
   private static final int HTTP_THREADS = 4;

@@ -55,8 +55,7 @@ class PolicyAdmissionTest {
   @Test
   void syntaxErrorIsDeniedWithLineAndColumn() throws Exception {
     String expression = "revision.images.size() > 0 &&\n  revision.labels['team'] = 'shop'";
-    PolicyCompiler.CompileError expected =
-        PolicyCompiler.compileRule(expression).errors().get(0);
+    PolicyCompiler.CompileError expected = PolicyCompiler.compileRule(expression).errors().get(0);
 
     AdmissionResponse response =
         respond(Reviews.policy("CREATE", "broken", rule("ok", "true"), rule("team", expression)));
@@ -115,7 +114,11 @@ class PolicyAdmissionTest {
     AdmissionResponse response =
         respond(
             Reviews.policy(
-                "CREATE", "dupes", rule("same", "true"), rule("other", "true"), rule("same", PINNED)));
+                "CREATE",
+                "dupes",
+                rule("same", "true"),
+                rule("other", "true"),
+                rule("same", PINNED)));
 
     assertThat(response.getAllowed()).isFalse();
     assertThat(response.getStatus().getMessage())
@@ -151,13 +154,35 @@ class PolicyAdmissionTest {
   }
 
   @Test
+  void updateWithUnchangedSpecIsAllowed() throws Exception {
+    var review =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            Serialization.jsonMapper()
+                .readTree(Reviews.policy("UPDATE", "stored", rule("bad", "revision.images.all(")));
+    var request = (com.fasterxml.jackson.databind.node.ObjectNode) review.get("request");
+    request.set("oldObject", request.get("object").deepCopy());
+    byte[] unchanged = Serialization.jsonMapper().writeValueAsBytes(review);
+    var changedOld = request.get("oldObject").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) changedOld).putObject("spec");
+    request.set("oldObject", changedOld);
+    byte[] changed = Serialization.jsonMapper().writeValueAsBytes(review);
+
+    assertThat(respond(unchanged).getAllowed()).isTrue();
+    assertThat(respond(changed).getAllowed()).isFalse();
+  }
+
+  @Test
   void otherKindIsAllowedWithWarning() throws Exception {
     byte[] body = Reviews.body("CREATE", "Rollout", "shop", "checkout", rule("bad", "(("));
 
     AdmissionResponse response = respond(body);
 
     assertThat(response.getAllowed()).isTrue();
-    assertThat(response.getWarnings()).singleElement().asString().contains("Rollout").contains("not checked");
+    assertThat(response.getWarnings())
+        .singleElement()
+        .asString()
+        .contains("Rollout")
+        .contains("not checked");
   }
 
   @Test
@@ -170,7 +195,8 @@ class PolicyAdmissionTest {
                 Reviews.json(
                     Map.of("apiVersion", "admission.k8s.io/v1beta1", "kind", "AdmissionReview")),
             "no request",
-                Reviews.json(Map.of("apiVersion", "admission.k8s.io/v1", "kind", "AdmissionReview")),
+                Reviews.json(
+                    Map.of("apiVersion", "admission.k8s.io/v1", "kind", "AdmissionReview")),
             "no uid",
                 Reviews.json(
                     Map.of(
@@ -214,10 +240,11 @@ class PolicyAdmissionTest {
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService busy = Executors.newSingleThreadExecutor();
     try {
-      busy.submit(() -> {
-        release.await();
-        return null;
-      });
+      busy.submit(
+          () -> {
+            release.await();
+            return null;
+          });
       PolicyAdmission slow = new PolicyAdmission(busy, Duration.ofMillis(50));
 
       AdmissionResponse response =
@@ -238,14 +265,16 @@ class PolicyAdmissionTest {
     ThreadPoolExecutor full =
         new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1));
     try {
-      full.submit(() -> {
-        release.await();
-        return null;
-      });
-      full.submit(() -> {
-        release.await();
-        return null;
-      });
+      full.submit(
+          () -> {
+            release.await();
+            return null;
+          });
+      full.submit(
+          () -> {
+            release.await();
+            return null;
+          });
       PolicyAdmission crowded = new PolicyAdmission(full, Duration.ofSeconds(5));
 
       AdmissionResponse response =
@@ -267,7 +296,8 @@ class PolicyAdmissionTest {
     }
 
     AdmissionResponse response =
-        respond(Reviews.policy("CREATE", "long", rules.toArray(io.rearguard.api.PolicyRule[]::new)));
+        respond(
+            Reviews.policy("CREATE", "long", rules.toArray(io.rearguard.api.PolicyRule[]::new)));
 
     assertThat(response.getStatus().getMessage())
         .hasSize(PolicyAdmission.MAX_MESSAGE_LENGTH)

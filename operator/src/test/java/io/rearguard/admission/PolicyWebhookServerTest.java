@@ -52,8 +52,7 @@ class PolicyWebhookServerTest {
 
   private HttpResponse<String> post(byte[] body) throws Exception {
     URI uri =
-        URI.create(
-            "http://127.0.0.1:" + plain.getAddress().getPort() + PolicyWebhookServer.PATH);
+        URI.create("http://127.0.0.1:" + plain.getAddress().getPort() + PolicyWebhookServer.PATH);
     return http.send(
         HttpRequest.newBuilder(uri)
             .header("Content-Type", "application/json")
@@ -101,14 +100,14 @@ class PolicyWebhookServerTest {
     HttpResponse<String> response = post("{}".getBytes());
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body()).startsWith("malformed AdmissionReview: expected an AdmissionReview");
+    assertThat(response.body())
+        .startsWith("malformed AdmissionReview: expected an AdmissionReview");
   }
 
   @Test
   void getIsRejectedWith405() throws Exception {
     URI uri =
-        URI.create(
-            "http://127.0.0.1:" + plain.getAddress().getPort() + PolicyWebhookServer.PATH);
+        URI.create("http://127.0.0.1:" + plain.getAddress().getPort() + PolicyWebhookServer.PATH);
 
     HttpResponse<String> response =
         http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -34,7 +34,8 @@ final class TestCertificates {
   record Pair(X509Certificate certificate, PrivateKey key) {
     /** Writes tls.crt and tls.key (PKCS #8) into a folder. */
     void write(Path folder) throws IOException, GeneralSecurityException {
-      Files.writeString(folder.resolve(PemTls.CERT_FILE), pem("CERTIFICATE", certificate.getEncoded()));
+      Files.writeString(
+          folder.resolve(PemTls.CERT_FILE), pem("CERTIFICATE", certificate.getEncoded()));
       Files.writeString(folder.resolve(PemTls.KEY_FILE), pem("PRIVATE KEY", key.getEncoded()));
     }
 
@@ -95,7 +96,8 @@ final class TestCertificates {
   }
 
   static String pem(String type, byte[] der) {
-    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    String base64 =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
   }
 }

@@ -75,7 +75,8 @@ class PolicyGateIT {
   private static String withTemplateAnnotations(String rollout, Map<String, String> annotations) {
     StringBuilder block = new StringBuilder("  template:\n    metadata:\n      annotations:\n");
     annotations.forEach(
-        (key, value) -> block.append("        ").append(key).append(": \"").append(value).append("\"\n"));
+        (key, value) ->
+            block.append("        ").append(key).append(": \"").append(value).append("\"\n"));
     return rollout.replace("  template:\n    metadata:\n", block.toString());
   }
 
@@ -160,10 +161,11 @@ class PolicyGateIT {
     env.client
         .namespaces()
         .withName(namespace)
-        .edit(n -> {
-          n.getMetadata().getLabels().put("rearguard.io/freeze", namespace);
-          return n;
-        });
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("rearguard.io/freeze", namespace);
+              return n;
+            });
     String stable =
         deployHealthy(namespace, rollout(namespace, "registry.example/shop:v1", "{duration: 2s}"))
             .getStatus()
@@ -172,7 +174,9 @@ class PolicyGateIT {
     Instant freezeEnd = freezeStart.plusSeconds(30);
     String policy =
         Files.readString(env.stack.root().resolve(EXAMPLES).resolve("freeze-window.yaml"))
-            .replace("name: year-end-freeze", "name: freeze-" + namespace + "\n  labels:\n    rearguard.io/e2e: \"true\"")
+            .replace(
+                "name: year-end-freeze",
+                "name: freeze-" + namespace + "\n  labels:\n    rearguard.io/e2e: \"true\"")
             .replace("rearguard.io/freeze: year-end", "rearguard.io/freeze: " + namespace)
             .replace("2026-12-20T00:00:00Z", freezeStart.toString())
             .replace("2027-01-04T00:00:00Z", freezeEnd.toString());
@@ -250,7 +254,12 @@ class PolicyGateIT {
         .contains("RolloutPolicy " + namespace + "/broken is invalid")
         .contains("rule \"images-pinned\": expression " + expected.line() + ":" + expected.column())
         .doesNotContain("rule \"ok\"");
-    assertThat(env.client.resources(RolloutPolicy.class).inNamespace(namespace).withName("broken").get())
+    assertThat(
+            env.client
+                .resources(RolloutPolicy.class)
+                .inNamespace(namespace)
+                .withName("broken")
+                .get())
         .isNull();
     assertThat(accepted.exitCode()).as(accepted.output()).isZero();
   }
@@ -264,8 +273,10 @@ class PolicyGateIT {
         withTemplateAnnotations(
             rollout(namespace, "registry.example/shop:v1", "{}"),
             Map.of(
-                "provenance.rearguard.io/source-commit", commit,
-                "provenance.rearguard.io/build-id", "ci-1")));
+                "provenance.rearguard.io/source-commit",
+                commit,
+                "provenance.rearguard.io/build-id",
+                "ci-1")));
     String policy = example("provenance-annotations.yaml", namespace);
     env.kubectl.apply(policy);
     env.kubectl.apply(

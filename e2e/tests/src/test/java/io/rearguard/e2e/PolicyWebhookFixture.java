@@ -25,11 +25,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The policy admission webhook of a local operator process, registered with the stack's API
- * server: a throwaway CA and a serving certificate for 127.0.0.1 made with the JDK's keytool, a
- * free port, and a ValidatingWebhookConfiguration built from manifests/webhook.yaml with {@code
- * url: https://127.0.0.1:<port>/validate-policy} in place of the Service. The API server runs on
- * the same host, so it reaches the operator on loopback.
+ * The policy admission webhook of a local operator process, registered with the stack's API server:
+ * a throwaway CA and a serving certificate for 127.0.0.1 made with the JDK's keytool, a free port,
+ * and a ValidatingWebhookConfiguration built from manifests/webhook.yaml with {@code url:
+ * https://127.0.0.1:<port>/validate-policy} in place of the Service. The API server runs on the
+ * same host, so it reaches the operator on loopback.
  */
 final class PolicyWebhookFixture {
   /** Label of the configurations this fixture creates, so a crashed run's leftover is removed. */
@@ -40,7 +40,8 @@ final class PolicyWebhookFixture {
   private final Path folder;
   private final int port;
   private final byte[] caPem;
-  private final String name = "rearguard-policies-e2e-" + UUID.randomUUID().toString().substring(0, 6);
+  private final String name =
+      "rearguard-policies-e2e-" + UUID.randomUUID().toString().substring(0, 6);
 
   private PolicyWebhookFixture(Path folder, int port, byte[] caPem) {
     this.folder = folder;
@@ -51,18 +52,63 @@ final class PolicyWebhookFixture {
   /** Makes the certificates under the stack's state folder and picks a free loopback port. */
   static PolicyWebhookFixture prepare(E2eStack stack) throws Exception {
     Path folder = Files.createTempDirectory(stack.stateDir(), "webhook-");
-    keytool(folder, "-genkeypair", "-alias", "ca", "-keystore", "ca.p12", "-dname",
-        "CN=rearguard-e2e-webhook-ca", "-ext", "bc:c", "-keyalg", "RSA", "-keysize", "2048",
-        "-validity", "1");
-    keytool(folder, "-genkeypair", "-alias", "server", "-keystore", "server.p12", "-dname",
-        "CN=127.0.0.1", "-keyalg", "RSA", "-keysize", "2048", "-validity", "1");
-    keytool(folder, "-certreq", "-alias", "server", "-keystore", "server.p12", "-file",
-        "server.csr");
-    keytool(folder, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile", "server.csr",
-        "-outfile", "tls.crt", "-rfc", "-validity", "1", "-ext", "san=ip:127.0.0.1", "-ext",
-        "ku:c=digitalSignature,keyEncipherment", "-ext", "eku=serverAuth");
-    keytool(folder, "-exportcert", "-alias", "ca", "-keystore", "ca.p12", "-rfc", "-file",
-        "ca.crt");
+    keytool(
+        folder,
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keystore",
+        "ca.p12",
+        "-dname",
+        "CN=rearguard-e2e-webhook-ca",
+        "-ext",
+        "bc:c",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "1");
+    keytool(
+        folder,
+        "-genkeypair",
+        "-alias",
+        "server",
+        "-keystore",
+        "server.p12",
+        "-dname",
+        "CN=127.0.0.1",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "1");
+    keytool(
+        folder, "-certreq", "-alias", "server", "-keystore", "server.p12", "-file", "server.csr");
+    keytool(
+        folder,
+        "-gencert",
+        "-alias",
+        "ca",
+        "-keystore",
+        "ca.p12",
+        "-infile",
+        "server.csr",
+        "-outfile",
+        "tls.crt",
+        "-rfc",
+        "-validity",
+        "1",
+        "-ext",
+        "san=ip:127.0.0.1",
+        "-ext",
+        "ku:c=digitalSignature,keyEncipherment",
+        "-ext",
+        "eku=serverAuth");
+    keytool(
+        folder, "-exportcert", "-alias", "ca", "-keystore", "ca.p12", "-rfc", "-file", "ca.crt");
+
     KeyStore server = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(folder.resolve("server.p12"))) {
       server.load(in, PASSWORD.toCharArray());
@@ -74,6 +120,7 @@ final class PolicyWebhookFixture {
     Files.writeString(
         folder.resolve("tls.key"),
         "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
+
     int port;
     // NOTE: another process may take the port between this probe and the operator's bind; the
     // operator then fails to start with "Address already in use".
@@ -95,12 +142,7 @@ final class PolicyWebhookFixture {
    * policy that does not compile must be denied by the webhook.
    */
   void register(E2eStack stack, KubernetesClient client) throws IOException, InterruptedException {
-    client
-        .admissionRegistration()
-        .v1()
-        .validatingWebhookConfigurations()
-        .withLabel(LABEL)
-        .delete();
+    client.admissionRegistration().v1().validatingWebhookConfigurations().withLabel(LABEL).delete();
     ValidatingWebhookConfiguration configuration = fromManifests(stack, client);
     configuration.getMetadata().setName(name);
     configuration.getMetadata().setLabels(Map.of(LABEL, "true"));
