@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rearguard.act.Actuator;
 import io.rearguard.act.RecordWriter;
+import io.rearguard.admission.PemTls;
+import io.rearguard.admission.PolicyWebhookServer;
 import io.rearguard.analysis.PrometheusClient;
 import io.rearguard.analysis.PrometheusMetricProvider;
 import io.rearguard.analysis.ThresholdEvaluator;
@@ -28,6 +30,10 @@ import io.rearguard.reconcile.PolicyStatusPass;
 import io.rearguard.reconcile.RolloutPass;
 import io.rearguard.reconcile.RolloutPolicyReconciler;
 import io.rearguard.reconcile.RolloutReconciler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -44,6 +50,12 @@ public final class Main {
   /** Time the shutdown may take after the lease is lost, before the process halts. */
   private static final Duration LEADER_LOST_EXIT_GRACE = Duration.ofSeconds(5);
 
+  /**
+   * Max seconds that the JDK HTTP servers (health, metrics and webhook) give a client to send a
+   * whole request, body included, and to read the response. They close slower connections.
+   */
+  private static final String HTTP_EXCHANGE_SECONDS = "10";
+
   private Main() {}
 
   /** Entry point; settings come from environment variables, see {@link Settings}. */
@@ -55,6 +67,15 @@ public final class Main {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     Logger log = LoggerFactory.getLogger(Main.class);
+    // Read once by the JDK when the first HTTP server starts.
+    System.setProperty(
+        "sun.net.httpserver.maxReqTime",
+        System.getProperty("sun.net.httpserver.maxReqTime", HTTP_EXCHANGE_SECONDS));
+    System.setProperty(
+        "sun.net.httpserver.maxRspTime",
+        System.getProperty("sun.net.httpserver.maxRspTime", HTTP_EXCHANGE_SECONDS));
+    // Started before anything else, so an unusable certificate stops the process at once.
+    PolicyWebhookServer webhook = startWebhook(settings, log);
 
     PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
     PrometheusMeterRegistry meters =
@@ -132,6 +153,9 @@ public final class Main {
                   }
                   client.close();
                   http.close();
+                  if (webhook != null) {
+                    webhook.close();
+                  }
                 }));
     operator.start();
     log.info(
@@ -140,6 +164,48 @@ public final class Main {
         http.port(),
         settings.leaderElection() ? "on" : "off",
         settings.namespaces().isEmpty() ? "all" : settings.namespaces());
+  }
+
+  /**
+   * Starts the policy admission webhook on every replica, or returns null when it is off. It is off
+   * when REARGUARD_WEBHOOK_CERT_DIR is unset or names a folder without tls.crt, because a missing
+   * Secret must not stop the rollouts. The webhook configuration's failurePolicy Fail then rejects
+   * policy writes. A certificate or key that cannot be used stops the start.
+   */
+  private static PolicyWebhookServer startWebhook(Settings settings, Logger log)
+      throws IOException {
+    if (!settings.webhookEnabled()) {
+      log.info(
+          "admission webhook off: REARGUARD_WEBHOOK_CERT_DIR is not set, so policies are not"
+              + " compiled when they are created");
+      return null;
+    }
+    Path folder = Path.of(settings.webhookCertDir());
+    if (!Files.isReadable(folder.resolve(PemTls.CERT_FILE))) {
+      log.error(
+          "admission webhook off: {} is missing or unreadable; mount the webhook's TLS Secret"
+              + " there (manifests/webhook-cert.sh creates it)",
+          folder.resolve(PemTls.CERT_FILE));
+      return null;
+    }
+    // NOTE: the files are read once, so a renewed certificate takes effect after a restart.
+    PemTls.Loaded tls;
+    try {
+      tls = PemTls.load(folder);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "the admission webhook's certificate or key in " + folder + " is unusable: " + e, e);
+    }
+    PolicyWebhookServer webhook =
+        PolicyWebhookServer.start(settings.httpAddress(), settings.webhookPort(), tls.context());
+    log.info(
+        "admission webhook on https://{}:{}{}, certificate {} valid until {}",
+        settings.httpAddress(),
+        webhook.port(),
+        PolicyWebhookServer.PATH,
+        tls.certificate().getSubjectX500Principal(),
+        tls.certificate().getNotAfter().toInstant());
+    return webhook;
   }
 
   /**

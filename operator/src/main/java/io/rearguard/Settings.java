@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
  * @param jsonLogs whether to log JSON lines (REARGUARD_LOG_FORMAT=json)
  * @param queryTimeout timeout of one Prometheus query (REARGUARD_QUERY_TIMEOUT_SECONDS, default 5)
  * @param reconcileThreads concurrent reconciliations (REARGUARD_RECONCILE_THREADS, default 10)
+ * @param webhookCertDir folder with the admission webhook's PEM files tls.crt and tls.key
+ *     (REARGUARD_WEBHOOK_CERT_DIR); "" turns the webhook off
+ * @param webhookPort HTTPS port of the admission webhook, on httpAddress (REARGUARD_WEBHOOK_PORT,
+ *     default 8443)
  */
 public record Settings(
     Set<String> namespaces,
@@ -30,7 +34,9 @@ public record Settings(
     String leaseNamespace,
     boolean jsonLogs,
     Duration queryTimeout,
-    int reconcileThreads) {
+    int reconcileThreads,
+    String webhookCertDir,
+    int webhookPort) {
 
   /** Reads settings from an environment map, rejecting malformed values with a clear message. */
   public static Settings fromEnvironment(Map<String, String> env) {
@@ -47,7 +53,14 @@ public record Settings(
         env.getOrDefault("REARGUARD_LEASE_NAMESPACE", "rearguard-system"),
         "json".equalsIgnoreCase(env.getOrDefault("REARGUARD_LOG_FORMAT", "plain")),
         Duration.ofSeconds(intValue(env, "REARGUARD_QUERY_TIMEOUT_SECONDS", 5, 1, 60)),
-        intValue(env, "REARGUARD_RECONCILE_THREADS", 10, 1, 100));
+        intValue(env, "REARGUARD_RECONCILE_THREADS", 10, 1, 100),
+        env.getOrDefault("REARGUARD_WEBHOOK_CERT_DIR", "").trim(),
+        intValue(env, "REARGUARD_WEBHOOK_PORT", 8443, 1, 65535));
+  }
+
+  /** Returns whether the admission webhook is configured (REARGUARD_WEBHOOK_CERT_DIR is set). */
+  public boolean webhookEnabled() {
+    return !webhookCertDir.isEmpty();
   }
 
   private static int intValue(

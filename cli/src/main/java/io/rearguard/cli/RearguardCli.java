@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
     name = "kubectl-rearguard",
     mixinStandardHelpOptions = true,
     version = "kubectl-rearguard 0.1.0",
-    description = "Watch Rearguard Rollouts, issue commands, and read and verify their records.",
+    description =
+        "Watch Rearguard Rollouts, issue commands, read and verify their records, and test"
+            + " policies.",
     subcommands = {
       StatusCommand.class,
       ActionCommands.Promote.class,
@@ -26,6 +28,7 @@ import picocli.CommandLine.Spec;
       ActionCommands.Retry.class,
       HistoryCommand.class,
       VerifyCommand.class,
+      PolicyCommand.class,
       HelpCommand.class
     })
 public final class RearguardCli implements Runnable {

@@ -72,6 +72,9 @@ public final class OperatorProcess implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.putAll(DeploymentEnvironment.read(stack.root().resolve("manifests/deployment.yaml")));
     env.remove("JAVA_TOOL_OPTIONS");
+    // The Deployment's certificate folder does not exist here; a test that wants the webhook
+    // sets it with withEnvironment.
+    env.remove("REARGUARD_WEBHOOK_CERT_DIR");
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("REARGUARD_HTTP_ADDRESS", "127.0.0.1");
     env.put("REARGUARD_HTTP_PORT", Integer.toString(stack.operatorPort()));

@@ -19,11 +19,18 @@ final class OperatorStack implements AutoCloseable {
   final Kubectl kubectl;
 
   OperatorStack(String operatorLogName) throws Exception {
+    this(operatorLogName, java.util.Map.of());
+  }
+
+  /** Starts the operator with extra environment variables over the Deployment's. */
+  OperatorStack(String operatorLogName, java.util.Map<String, String> operatorEnvironment)
+      throws Exception {
     client = stack.connect();
     stack.installCrds(client);
     var operatorKubeconfig = stack.installOperatorAccess(client);
     simulator = TrafficSimulator.start(stack);
     operator = new OperatorProcess(stack, operatorKubeconfig, operatorLogName);
+    operatorEnvironment.forEach(operator::withEnvironment);
     try {
       operator.start();
     } catch (Exception | Error e) {
