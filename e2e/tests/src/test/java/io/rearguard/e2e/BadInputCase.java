@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  *       no ReplicaSet) or {@code escaped} (an injected query argument stays a string literal, so
  *       the measurement finds no series).
  *   <li>{@code via}: for {@code rejected}, the layer expected to reject it: {@code schema}, {@code
- *       cel}, {@code admission}, {@code strict}, {@code metadata} or {@code exists}.
+ *       cel}, {@code admission} (a ValidatingAdmissionPolicy), {@code webhook} (the operator's
+ *       policy webhook), {@code strict}, {@code metadata} or {@code exists}.
  *   <li>{@code message}: a text that the rejection or the InvalidSpec message must contain. It may
  *       be repeated.
  *   <li>{@code query-contains}: for {@code escaped}, a text the measured query must contain.
@@ -55,7 +56,7 @@ record BadInputCase(
 
   /** Layers of the API server that can reject a case. */
   static final Set<String> LAYERS =
-      Set.of("schema", "cel", "admission", "strict", "metadata", "exists");
+      Set.of("schema", "cel", "admission", "webhook", "strict", "metadata", "exists");
 
   private static final Pattern KEY_LINE = Pattern.compile("^#\\s*([a-z][a-z-]*):\\s?(.*)$");
   private static final Set<String> KEYS =

@@ -68,6 +68,10 @@ class BadInputCorpusIT {
   /** Line the operator logs once per start, in both log formats. */
   private static final String STARTED = "started; metrics and health on 127.0.0.1:";
 
+  /** Start of the API server's message when the operator's policy webhook denies a request. */
+  private static final String WEBHOOK_DENIAL = "admission webhook \"policies.rearguard.io\"";
+
+  private static PolicyWebhookFixture webhook;
   private static OperatorStack env;
   private static long operatorPid;
   private static long logOffset;
@@ -78,7 +82,9 @@ class BadInputCorpusIT {
 
   @BeforeAll
   static void start() throws Exception {
-    env = new OperatorStack("operator-bad-input-it");
+    webhook = PolicyWebhookFixture.prepare(E2eStack.fromEnvironment());
+    env = new OperatorStack("operator-bad-input-it", webhook.operatorEnvironment());
+    webhook.register(env.stack, env.client);
     operatorPid = env.operator.pid();
     logOffset = Files.size(env.operator.logFile());
     celMessages = ruleMessages(env.stack.root().resolve("crds"));
@@ -88,6 +94,9 @@ class BadInputCorpusIT {
   static void stop() throws Exception {
     System.out.println(summary());
     USER_CLIENTS.values().forEach(KubernetesClient::close);
+    if (webhook != null) {
+      webhook.close(env == null ? null : env.client);
+    }
     if (env != null) {
       env.close();
     }
@@ -300,6 +309,9 @@ class BadInputCorpusIT {
     if (message.contains("ValidatingAdmissionPolicy")) {
       return Set.of("admission");
     }
+    if (message.contains(WEBHOOK_DENIAL)) {
+      return Set.of("webhook");
+    }
     if (rejection.getCode() != 422) {
       return Set.of("unexpected status " + rejection.getCode() + " " + reason);
     }
@@ -403,16 +415,20 @@ class BadInputCorpusIT {
         env.client
             .getKubernetesSerialization()
             .unmarshal(document, GenericKubernetesResource.class);
-    object.getMetadata().setNamespace(namespace);
+    // Cluster-scoped kinds, such as ClusterRolloutPolicy, have no namespace.
+    if (!object.getKind().startsWith("Cluster")) {
+      object.getMetadata().setNamespace(namespace);
+    }
     return object;
   }
 
   private static Resource<GenericKubernetesResource> resource(
       KubernetesClient client, GenericKubernetesResource object) {
-    return client
-        .genericKubernetesResources(object.getApiVersion(), object.getKind())
-        .inNamespace(object.getMetadata().getNamespace())
-        .resource(object);
+    var resources = client.genericKubernetesResources(object.getApiVersion(), object.getKind());
+    String namespace = object.getMetadata().getNamespace();
+    return namespace == null
+        ? resources.resource(object)
+        : resources.inNamespace(namespace).resource(object);
   }
 
   private static KubernetesClient client(String user) {
