@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
  * What {@link RolloutPolicy} and {@link ClusterRolloutPolicy} have in common. It does not extend
  * HasMetadata on purpose: Jackson would then find HasMetadata's polymorphic deserializer before
  * CustomResource's plain one, and reading a policy would recurse. Its methods have no bean names,
- * so Jackson sees only the resource's own properties.
+ * so Jackson serializes only the resource's own properties.
  */
 public interface PolicyResource {
 

@@ -9,10 +9,10 @@ import io.fabric8.generator.annotation.Size;
 /** One named rule of a policy: a CEL predicate over a revision's metadata. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PolicyRule {
-  /** Longest rule expression, in characters; the CRD schema enforces it. */
+  /** Maximum length of a rule expression in characters. The CRD schema enforces it. */
   public static final int MAX_EXPRESSION_LENGTH = 4096;
 
-  /** Longest value expression, in characters; the CRD schema enforces it. */
+  /** Maximum length of a value expression in characters. The CRD schema enforces it. */
   public static final int MAX_VALUE_EXPRESSION_LENGTH = 2048;
 
   @JsonPropertyDescription(

@@ -15,10 +15,10 @@ import java.util.Map;
 /** Rules that a canary revision must satisfy before it receives traffic and before promotion. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutPolicySpec {
-  /** Most rules in one policy; the CRD schema enforces it. */
+  /** Maximum number of rules in one policy. The CRD schema enforces it. */
   public static final int MAX_RULES = 32;
 
-  /** Most parameters in one policy; the CRD schema enforces it. */
+  /** Maximum number of parameters in one policy. The CRD schema enforces it. */
   public static final int MAX_PARAMETERS = 64;
 
   @JsonPropertyDescription(

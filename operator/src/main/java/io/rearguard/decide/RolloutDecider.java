@@ -229,8 +229,8 @@ public final class RolloutDecider {
   }
 
   /**
-   * Completes a step and starts the next one; returns false when a policy denies the higher weight
-   * that the next step would give the canary, and has paused it instead.
+   * Completes a step and starts the next one. Returns false when a policy denies the higher weight
+   * that the next step would give the canary, because the canary is then paused instead.
    */
   static boolean completeStep(DecisionContext ctx, int index, String actor, String why) {
     int next = ctx.weightAt(index + 1);

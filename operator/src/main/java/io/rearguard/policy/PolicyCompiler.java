@@ -110,8 +110,8 @@ public final class PolicyCompiler {
   }
 
   /**
-   * Compiles a rule expression. Its result type must be bool, or dyn (checked when evaluated, where
-   * a non-bool result is an Error verdict); any other type is a compile error at 1:1.
+   * Compiles a rule expression whose result type must be bool or dyn. A dyn result is checked when
+   * evaluated, and a non-bool result is then an Error verdict. Any other type fails at 1:1.
    */
   public static Compilation compileRule(String expression) {
     return compile(expression, true);

@@ -51,7 +51,7 @@ public final class PolicyEvaluator {
     }
   }
 
-  /** Longest rendering of a failing value. */
+  /** Maximum length of the rendering of a failing value. */
   static final int MAX_RENDERED = 512;
 
   private final Limits limits;

@@ -206,35 +206,35 @@ public final class PolicyInput {
 
     private Builder() {}
 
-    /** The Rollout; its spec's pod template is the default revision template. */
+    /** Sets the Rollout. Its spec's pod template is the default revision template. */
     public Builder rollout(Rollout rollout) {
       this.rollout = rollout;
       return this;
     }
 
-    /** The canary revision: its hash and pod template (default: the Rollout's template). */
+    /** Sets the canary revision's hash and pod template (default: the Rollout's template). */
     public Builder revision(String hash, PodTemplateSpec template) {
       this.revisionHash = hash;
       this.revisionTemplate = template;
       return this;
     }
 
-    /** The stable revision; leave it out, or pass a null template, when there is none. */
+    /** Sets the stable revision. Leave it out, or pass a null template, when there is none. */
     public Builder stable(String hash, PodTemplateSpec template) {
       this.stableHash = hash;
       this.stableTemplate = template;
       return this;
     }
 
-    /** The evaluation time, {@code now} in CEL (default: the current time). */
+    /** Sets the evaluation time, {@code now} in CEL (default: the current time). */
     public Builder now(Instant now) {
       this.now = now;
       return this;
     }
 
     /**
-     * The error budget: remaining percent of the stable revision, null when unknown (then -1), and
-     * whether a release freeze holds because of it.
+     * Sets the error budget: the stable revision's remaining percent (null when unknown, then -1)
+     * and whether a release freeze is in force because of it.
      */
     public Builder errorBudget(Double remainingPercent, boolean frozen) {
       this.budgetRemaining =

@@ -7,8 +7,8 @@ package io.rearguard.policy;
  * @param rule the rule's name
  * @param verdict Allowed, Denied or Error
  * @param message the rule's message, "" when it has none
- * @param value rendering of the failing value for a denial: the value expression's result, or the
- *     expression itself when the rule has no value expression; "" when allowed
+ * @param value rendering of the failing value for a denial, "" when allowed. It is the value
+ *     expression's result, or the expression itself when the rule has no value expression.
  * @param error why the rule could not be evaluated; "" unless the verdict is Error
  */
 public record RuleVerdict(
