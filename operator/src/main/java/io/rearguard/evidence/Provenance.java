@@ -8,7 +8,7 @@ import io.rearguard.api.ImageProvenance;
 import io.rearguard.api.RevisionProvenance;
 import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutStatus;
-import io.rearguard.decide.SpecValidator;
+import io.rearguard.observe.RevisionTemplates;
 import io.rearguard.policy.ImageReference;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,29 +61,12 @@ public final class Provenance {
     PodTemplateSpec template =
         revision.equals(desiredRevision)
             ? rollout.getSpec().template
-            : templateOf(rollout, revision, replicaSets);
+            : RevisionTemplates.ofReplicaSet(rollout, revision, replicaSets);
     List<ImageProvenance> details = images(template);
     target.images = details.isEmpty() ? null : details.stream().map(i -> i.image).toList();
     target.imageDetails = details.isEmpty() ? null : details;
     Map<String, String> annotations = annotations(template);
     target.annotations = annotations.isEmpty() ? null : annotations;
-  }
-
-  private static PodTemplateSpec templateOf(
-      Rollout rollout, String revision, Collection<ReplicaSet> replicaSets) {
-    String uid = rollout.getMetadata().getUid();
-    for (ReplicaSet replicaSet : replicaSets) {
-      var labels = replicaSet.getMetadata().getLabels();
-      var owners = replicaSet.getMetadata().getOwnerReferences();
-      boolean owned = owners != null && owners.stream().anyMatch(o -> o.getUid().equals(uid));
-      if (owned
-          && labels != null
-          && revision.equals(labels.get(SpecValidator.REVISION_LABEL))
-          && replicaSet.getSpec() != null) {
-        return replicaSet.getSpec().getTemplate();
-      }
-    }
-    return null;
   }
 
   /** Returns the images of a pod template, init containers first. */

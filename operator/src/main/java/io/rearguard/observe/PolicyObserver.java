@@ -1,13 +1,11 @@
 package io.rearguard.observe;
 
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.rearguard.api.PolicyResource;
 import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutStatus;
 import io.rearguard.api.SignalsStatus;
 import io.rearguard.decide.PolicyCheck;
-import io.rearguard.decide.SpecValidator;
 import io.rearguard.policy.PolicyEvaluator;
 import io.rearguard.policy.PolicyInput;
 import io.rearguard.policy.RuleVerdict;
@@ -49,7 +47,7 @@ public class PolicyObserver {
         PolicyInput.builder()
             .rollout(rollout)
             .revision(desiredRevision, rollout.getSpec().template)
-            .stable(stable, template(rollout, stable, replicaSets))
+            .stable(stable, RevisionTemplates.ofReplicaSet(rollout, stable, replicaSets))
             .now(clock.instant())
             .errorBudget(remainingBudget(status), frozen(status))
             .build();
@@ -69,24 +67,6 @@ public class PolicyObserver {
       }
     }
     return new PolicyCheck(desiredRevision, policies.size(), rules, denials);
-  }
-
-  /** Returns the pod template of the stable revision's ReplicaSet, or null when it has none. */
-  private static PodTemplateSpec template(
-      Rollout rollout, String revision, Collection<ReplicaSet> replicaSets) {
-    String uid = rollout.getMetadata().getUid();
-    for (ReplicaSet replicaSet : replicaSets) {
-      var labels = replicaSet.getMetadata().getLabels();
-      var owners = replicaSet.getMetadata().getOwnerReferences();
-      boolean owned = owners != null && owners.stream().anyMatch(o -> o.getUid().equals(uid));
-      if (owned
-          && labels != null
-          && revision.equals(labels.get(SpecValidator.REVISION_LABEL))
-          && replicaSet.getSpec() != null) {
-        return replicaSet.getSpec().getTemplate();
-      }
-    }
-    return null;
   }
 
   /** Returns the stable revision's remaining error budget in percent, or null when unknown. */
