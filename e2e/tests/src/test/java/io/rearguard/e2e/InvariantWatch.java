@@ -176,19 +176,21 @@ final class InvariantWatch implements AutoCloseable {
       state.abortedRevision = null;
       return;
     }
-    int stableReady = readyOf(owned, status.stableRevision);
+    // The ready count in a ReplicaSet status can lag behind a scale-down made before the abort,
+    // so the floor is the number of pods the operator requests for the stable revision.
+    int stableRequested = requestedOf(owned, status.stableRevision);
     if (!Objects.equals(state.abortedRevision, status.abort.revision)) {
       state.abortedRevision = status.abort.revision;
-      state.abortFloor = stableReady;
+      state.abortFloor = stableRequested;
       return;
     }
-    if (stableReady < state.abortFloor) {
+    if (stableRequested < state.abortFloor) {
       state.violations.add(
           "stable revision "
               + status.stableRevision
               + " has "
-              + stableReady
-              + " ready pods during the abort of "
+              + stableRequested
+              + " requested pods during the abort of "
               + status.abort.revision
               + ", below its floor of "
               + state.abortFloor);
@@ -257,19 +259,19 @@ final class InvariantWatch implements AutoCloseable {
     }
   }
 
-  private static int readyOf(List<ReplicaSet> owned, String revision) {
-    int ready = 0;
+  private static int requestedOf(List<ReplicaSet> owned, String revision) {
+    int requested = 0;
     for (ReplicaSet rs : owned) {
       var labels = rs.getMetadata().getLabels();
       if (revision != null
           && labels != null
           && revision.equals(labels.get(SpecValidator.REVISION_LABEL))
-          && rs.getStatus() != null
-          && rs.getStatus().getReadyReplicas() != null) {
-        ready += rs.getStatus().getReadyReplicas();
+          && rs.getSpec() != null
+          && rs.getSpec().getReplicas() != null) {
+        requested += rs.getSpec().getReplicas();
       }
     }
-    return ready;
+    return requested;
   }
 
   @Override

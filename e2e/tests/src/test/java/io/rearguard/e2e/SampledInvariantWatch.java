@@ -145,8 +145,11 @@ final class SampledInvariantWatch implements AutoCloseable {
               + ", below its floor of "
               + STABLE_FLOOR);
     }
-    Integer before = abortedStableReady.put(key, stableReady);
-    if (before != null && stableReady < before) {
+    // The ready count comes from the ReplicaSet status, which the controller manager can update
+    // late, so a shrink is judged on the replicas the operator requests.
+    int stableRequested = requestedPods(replicaSets, status.stableRevision);
+    Integer before = abortedStableReady.put(key, stableRequested);
+    if (before != null && stableRequested < before) {
       violate(
           now,
           namespace,
@@ -155,8 +158,8 @@ final class SampledInvariantWatch implements AutoCloseable {
               + " went from "
               + before
               + " to "
-              + stableReady
-              + " ready pods during the abort of "
+              + stableRequested
+              + " requested pods during the abort of "
               + status.abort.revision);
     }
   }
@@ -192,6 +195,18 @@ final class SampledInvariantWatch implements AutoCloseable {
       }
     }
     return ready;
+  }
+
+  private static int requestedPods(List<ReplicaSet> replicaSets, String revision) {
+    int requested = 0;
+    for (ReplicaSet rs : replicaSets) {
+      var labels = rs.getMetadata().getLabels();
+      if (labels != null && Objects.equals(revision, labels.get(SpecValidator.REVISION_LABEL))) {
+        Integer count = rs.getSpec() == null ? null : rs.getSpec().getReplicas();
+        requested += count == null ? 0 : count;
+      }
+    }
+    return requested;
   }
 
   private void violate(Instant now, String namespace, String message) {
