@@ -3,6 +3,7 @@ package io.rearguard.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -43,6 +44,7 @@ public class InvariantSpec {
           + " Error. Until then the canary is not promoted.")
   @Min(1)
   @Default("5")
+  @Max(1000)
   public Integer consecutiveErrorLimit = 5;
 
   @JsonPropertyDescription("The counters.")

@@ -51,18 +51,21 @@ public class MetricSpec {
       "Failed measurements tolerated; one more fails the analysis at once and aborts.")
   @Min(0)
   @Default("0")
+  @Max(1000)
   public Integer failureLimit = 0;
 
   @JsonPropertyDescription(
       "Consecutive Error measurements tolerated; one more ends the analysis in Error.")
   @Min(0)
   @Default("4")
+  @Max(1000)
   public Integer consecutiveErrorLimit = 4;
 
   @JsonPropertyDescription(
       "Inconclusive measurements tolerated; one more pauses the rollout for a human decision.")
   @Min(0)
   @Default("0")
+  @Max(1000)
   public Integer inconclusiveLimit = 0;
 
   @JsonPropertyDescription(

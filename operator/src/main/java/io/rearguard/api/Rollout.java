@@ -31,6 +31,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     message =
         "metadata.name must be at most 63 characters, because the operator puts it in the label"
             + " rearguard.io/rollout")
+@ValidationRule(
+    value =
+        "!self.metadata.name.startsWith('rolloutpolicy.')"
+            + " && !self.metadata.name.startsWith('clusterrolloutpolicy.')",
+    message =
+        "metadata.name must not start with rolloutpolicy. or clusterrolloutpolicy., because those"
+            + " names belong to the record chains of policies")
 public class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
   public static final String GROUP = "rearguard.io";
   public static final String VERSION = "v1alpha1";

@@ -20,6 +20,7 @@ public class RolloutSpec {
           + " never drops below replicas (the surge is at most the canary's pod count).")
   @Min(0)
   @Default("1")
+  @Max(10000)
   public Integer replicas = 1;
 
   @JsonPropertyDescription(
@@ -40,6 +41,7 @@ public class RolloutSpec {
           + " except while paused or waiting in a pause step.")
   @Min(1)
   @Default("600")
+  @Max(604800)
   public Integer progressDeadlineSeconds = 600;
 
   @JsonPropertyDescription(
@@ -55,6 +57,7 @@ public class RolloutSpec {
           + " default is 0.")
   @Min(0)
   @Default("0")
+  @Max(3600)
   public Integer abortScaleDownDelaySeconds = 0;
 
   @JsonPropertyDescription(

@@ -92,6 +92,11 @@ public class RolloutStatus {
   public List<String> knownGoodRevisions = new ArrayList<>();
 
   @JsonPropertyDescription(
+      "Rules that deny the canary, as policy/rule, while it is paused by a policy. A new Event and"
+          + " record are written only when this list changes, not when a denied value changes.")
+  public List<String> policyDeniedRules;
+
+  @JsonPropertyDescription(
       "What code runs: the provenance of the stable revision, then of the canary when there is"
           + " one.")
   public List<RevisionProvenance> provenance;

@@ -74,6 +74,7 @@ public class SloSpec {
           + " as an analysis Error. Until then the canary is not promoted.")
   @Min(1)
   @Default("5")
+  @Max(1000)
   public Integer consecutiveErrorLimit = 5;
 
   @JsonPropertyDescription(

@@ -23,7 +23,9 @@ final class PolicyRules {
   static boolean allow(DecisionContext ctx, String moment) {
     RolloutStatus status = ctx.status;
     String denial = denial(ctx);
-    String previous = conditionMessage(ctx);
+    List<String> deniedRules = deniedRules(ctx);
+    List<String> previous = status.policyDeniedRules;
+    status.policyDeniedRules = denial == null ? null : deniedRules;
     if (denial == null) {
       setCondition(ctx, true, Reasons.POLICY_COMPLIANT, allowedText(ctx));
       if (Reasons.POLICY_DENIED.equals(status.pauseReason)) {
@@ -52,7 +54,9 @@ final class PolicyRules {
     setCondition(ctx, false, Reasons.POLICY_DENIED, denial);
     if (!Reasons.POLICY_DENIED.equals(status.pauseReason)) {
       ctx.pause(Reasons.POLICY_DENIED, moment + ": " + denial, Transition.OPERATOR);
-    } else if (!denial.equals(previous)) {
+    } else if (!deniedRules.equals(previous)) {
+      // A value that moves on every pass, such as the time in a freeze rule, updates the
+      // condition only. A change in which rules deny is a new decision.
       ctx.transition(
           true,
           Reasons.POLICY_DENIED,
@@ -68,6 +72,18 @@ final class PolicyRules {
   }
 
   /** Returns why the policies stop the canary, or null when they allow it. */
+  /** Returns the denying rules as policy/rule, sorted, for comparing one pass with the next. */
+  static List<String> deniedRules(DecisionContext ctx) {
+    PolicyCheck check = ctx.observation.policies();
+    if (check == null) {
+      return List.of();
+    }
+    return check.denials().stream()
+        .map(d -> d.policy() + "/" + d.rule() + (d.error() ? " (error)" : ""))
+        .sorted()
+        .toList();
+  }
+
   static String denial(DecisionContext ctx) {
     PolicyCheck check = ctx.observation.policies();
     if (check == null || check.policies() == 0) {
@@ -112,12 +128,6 @@ final class PolicyRules {
         + ctx.status.canaryRevision;
   }
 
-  private static String conditionMessage(DecisionContext ctx) {
-    return Conditions.find(ctx.status.conditions, Reasons.POLICY_COMPLIANT)
-        .map(c -> c.getMessage())
-        .orElse(null);
-  }
-
   private static void setCondition(
       DecisionContext ctx, boolean compliant, String reason, String message) {
     Conditions.set(
@@ -134,6 +144,7 @@ final class PolicyRules {
   static void clearWithoutCanary(DecisionContext ctx) {
     if (!ctx.canaryActive()) {
       ctx.status.conditions.removeIf(c -> Reasons.POLICY_COMPLIANT.equals(c.getType()));
+      ctx.status.policyDeniedRules = null;
     }
   }
 }

@@ -7,6 +7,7 @@ import io.rearguard.analysis.QueryContext;
 import io.rearguard.api.Measurement;
 import io.rearguard.api.Rollout;
 import io.rearguard.api.RolloutCommand;
+import io.rearguard.api.RolloutCommandSpec;
 import io.rearguard.decide.AnalysisSchedule;
 import io.rearguard.decide.Observation;
 import io.rearguard.decide.PolicyCheck;
@@ -58,13 +59,28 @@ public class RolloutObserver {
     String desired =
         rollout.getSpec().template == null ? "" : RevisionHasher.hash(rollout.getSpec().template);
     boolean valid = SpecValidator.validate(rollout.getSpec()).isEmpty();
+    List<Observation.PendingCommand> pending = pendingCommands(rollout, commands);
     return new Observation(
         desired,
         revisions(rollout, replicaSets),
         valid ? measurements(rollout) : List.of(),
-        pendingCommands(rollout, commands),
+        pending,
         valid ? signals.observe(rollout) : io.rearguard.decide.SignalReadings.NONE,
-        valid ? policies.check(rollout, desired, replicaSets) : PolicyCheck.NONE);
+        valid && !abortsRevision(rollout, desired, pending)
+            ? policies.check(rollout, desired, replicaSets)
+            : PolicyCheck.NONE);
+  }
+
+  /**
+   * Returns whether the desired revision is aborted or an abort command waits. Its policies are
+   * then not evaluated, so that slow rules cannot delay the abort.
+   */
+  private static boolean abortsRevision(
+      Rollout rollout, String desired, List<Observation.PendingCommand> pending) {
+    var status = rollout.getStatus();
+    boolean aborted =
+        status != null && status.abort != null && desired.equals(status.abort.revision);
+    return aborted || pending.stream().anyMatch(c -> c.action() == RolloutCommandSpec.Action.ABORT);
   }
 
   private static Map<String, Observation.RevisionState> revisions(

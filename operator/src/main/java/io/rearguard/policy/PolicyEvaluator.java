@@ -302,6 +302,12 @@ public final class PolicyEvaluator {
     return text.length() <= MAX_RENDERED ? text : text.substring(0, MAX_RENDERED - 3) + "...";
   }
 
+  /**
+   * Maximum time for one rule's evaluation. It is checked after each evaluated node, so that rules
+   * that stay under the cost limit still cannot hold a reconcile thread (and an abort) for long.
+   */
+  static final java.time.Duration MAX_EVALUATION_TIME = java.time.Duration.ofMillis(250);
+
   /** Thrown by the cost tracker; cel-java reports it as the cause of an evaluation error. */
   static final class LimitExceeded extends RuntimeException {
     LimitExceeded(String message) {
@@ -315,6 +321,7 @@ public final class PolicyEvaluator {
    */
   private static final class CostTracker implements CelEvaluationListener {
     private final Limits limits;
+    private final long deadline = System.nanoTime() + MAX_EVALUATION_TIME.toNanos();
     private long cost;
 
     CostTracker(Limits limits) {
@@ -323,19 +330,25 @@ public final class PolicyEvaluator {
 
     @Override
     public void callback(dev.cel.common.ast.CelExpr expr, Object value) {
-      cost++;
-      if (cost > limits.maxCost()) {
-        throw new LimitExceeded(
-            "the evaluation cost limit of "
-                + limits.maxCost()
-                + " evaluated expressions was exceeded");
-      }
       long size =
           value instanceof String text
               ? text.length()
               : value instanceof Collection<?> list
                   ? list.size()
                   : value instanceof Map<?, ?> map ? map.size() : 0;
+      // A node that yields a large value (a regex match over a long string, a large list) costs
+      // one unit per KiB or 1024 elements, so a few nodes cannot hide much work.
+      cost += 1 + size / 1024;
+      if (cost > limits.maxCost()) {
+        throw new LimitExceeded(
+            "the evaluation cost limit of "
+                + limits.maxCost()
+                + " evaluated expressions was exceeded");
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new LimitExceeded(
+            "the evaluation took longer than " + MAX_EVALUATION_TIME.toMillis() + " ms");
+      }
       if (size > limits.maxValueSize()) {
         throw new LimitExceeded(
             "a value of size "

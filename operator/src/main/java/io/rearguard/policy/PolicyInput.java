@@ -32,6 +32,22 @@ import java.util.Objects;
  * {@link #variables(Map)} at evaluation time.
  */
 public final class PolicyInput {
+  /** Annotation in which kubectl stores the whole last applied object. */
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  /**
+   * Returns the annotations without kubectl's copy of the last applied object, which would count
+   * the spec twice against the input size cap.
+   */
+  static Map<String, String> withoutLastApplied(Map<String, String> annotations) {
+    if (annotations == null) {
+      return Map.of();
+    }
+    Map<String, String> result = new LinkedHashMap<>(annotations);
+    result.remove(LAST_APPLIED);
+    return result;
+  }
+
   /** Annotation prefix of the pod-template annotations copied to {@code provenance}. */
   public static final String PROVENANCE_PREFIX = "provenance.rearguard.io/";
 
@@ -258,8 +274,7 @@ public final class PolicyInput {
         metadata.put("uid", meta.getUid());
         metadata.put("generation", meta.getGeneration());
         metadata.put("labels", meta.getLabels() == null ? Map.of() : meta.getLabels());
-        metadata.put(
-            "annotations", meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
+        metadata.put("annotations", withoutLastApplied(meta.getAnnotations()));
       }
       rolloutMap.put("metadata", celMap(metadata));
       rolloutMap.put("spec", celMap(rollout.getSpec()));

@@ -60,6 +60,42 @@ class PolicyGateTest {
   }
 
   @Test
+  void movingDeniedValueWritesOneRecord() {
+    // a freeze rule whose value contains the time changes its text on every pass
+    RehearsalSpec off = new RehearsalSpec();
+    off.mode = RehearsalSpec.Mode.Off;
+    Driver driver =
+        Driver.healthy(
+            rollout().replicas(10).steps(setWeight(20), setWeight(50)).rehearsal(off).build(),
+            "rev-a",
+            clock);
+    driver
+        .policiesWith(
+            revision ->
+                new PolicyCheck(
+                    revision,
+                    1,
+                    1,
+                    List.of(
+                        new PolicyCheck.Denial(
+                            "RolloutPolicy shop/freeze",
+                            "outside-freeze-window",
+                            false,
+                            "frozen; value: now is " + clock.instant()))))
+        .changeTemplate("rev-b");
+
+    for (int pass = 0; pass < 6; pass++) {
+      driver.advance(Duration.ofSeconds(1)).pass();
+    }
+
+    assertThat(driver.status().pauseReason).isEqualTo(Reasons.POLICY_DENIED);
+    assertThat(condition(driver, "message")).contains("now is " + clock.instant());
+    assertThat(driver.transitions())
+        .filteredOn(t -> Reasons.POLICY_DENIED.equals(t.reason()))
+        .hasSize(1);
+  }
+
+  @Test
   void denialPausesBeforeFirstTraffic() {
     Driver driver = newRevision();
 

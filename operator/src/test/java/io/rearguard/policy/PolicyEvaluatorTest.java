@@ -122,6 +122,23 @@ class PolicyEvaluatorTest {
   }
 
   @Test
+  void largeValueWorkIsBounded() {
+    // 100 x 100 regex matches over a 50,000-character string: few nodes, much work
+    String hundred = "[" + "0,".repeat(99) + "0]";
+    String expression =
+        hundred + ".all(a, " + hundred + ".all(b, !params.text.matches('(a|aa)*c')))";
+    RolloutPolicy policy =
+        Policies.withParams(
+            policy("p", rule("regex", expression)), Map.of("text", "a".repeat(50_000)));
+
+    RuleVerdict verdict = evaluator.evaluate(policy, input()).get(0);
+
+    // The size-weighted cost or the time limit stops it, whichever comes first on this machine.
+    assertThat(verdict.verdict()).isEqualTo(Verdict.Error);
+    assertThat(verdict.error()).containsAnyOf("cost limit", "took longer than 250 ms");
+  }
+
+  @Test
   void costLimitStopsAnExpensiveRule() {
     PolicyEvaluator tight =
         new PolicyEvaluator(new PolicyEvaluator.Limits(256 * 1024, 500, 1000, 8));

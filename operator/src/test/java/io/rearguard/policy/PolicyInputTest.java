@@ -35,6 +35,23 @@ class PolicyInputTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void rolloutAnnotationsDropLastApplied() {
+    Rollout rollout = Rollouts.rollout().build();
+    rollout
+        .getMetadata()
+        .setAnnotations(Map.of(PolicyInput.LAST_APPLIED, "x".repeat(200_000), "owner", "payments"));
+
+    PolicyInput input = PolicyInput.builder().rollout(rollout).now(NOW).build();
+
+    Map<String, Object> metadata =
+        (Map<String, Object>)
+            ((Map<String, Object>) input.variables().get("rollout")).get("metadata");
+    assertThat((Map<String, String>) metadata.get("annotations"))
+        .containsOnly(Map.entry("owner", "payments"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void revisionHasImagesLabelsAnnotationsAndProvenance() {
     Rollout rollout = Rollouts.rollout().build();
     PolicyInput input =
