@@ -24,45 +24,7 @@ public final class RolloutManifests {
    */
   public static String rollout(
       String namespace, String name, String image, String prometheus, String finalPause) {
-    return """
-        apiVersion: rearguard.io/v1alpha1
-        kind: Rollout
-        metadata:
-          name: %2$s
-          namespace: %1$s
-        spec:
-          replicas: 4
-          progressDeadlineSeconds: 120
-          selector:
-            matchLabels:
-              app: %2$s
-          template:
-            metadata:
-              labels:
-                app: %2$s
-            spec:
-              containers:
-                - name: app
-                  image: %3$s
-          strategy:
-            canary:
-              steps:
-                - setWeight: 25
-                - analysis:
-                    metrics:
-                      - name: error-ratio
-                        interval: 2s
-                        count: 3
-                        consecutiveErrorLimit: 4
-                        threshold:
-                          max: 0.05
-                        prometheus:
-                          address: %4$s
-                          query: '%5$s'
-                - setWeight: 50
-                - pause: %6$s
-        """
-        .formatted(namespace, name, image, prometheus, ERROR_RATIO_QUERY, finalPause);
+    return rollout(namespace, name, image, prometheus, null, finalPause, "");
   }
 
   /**
@@ -83,33 +45,6 @@ public final class RolloutManifests {
       String finalPause,
       String specBlocks) {
     String hold = pauseBeforeAnalysis == null ? "" : "- pause: " + pauseBeforeAnalysis + "\n";
-    String head =
-        """
-        apiVersion: rearguard.io/v1alpha1
-        kind: Rollout
-        metadata:
-          name: %2$s
-          namespace: %1$s
-        spec:
-          replicas: 4
-          progressDeadlineSeconds: 120
-          selector:
-            matchLabels:
-              app: %2$s
-          template:
-            metadata:
-              labels:
-                app: %2$s
-            spec:
-              containers:
-                - name: app
-                  image: %3$s
-          strategy:
-            canary:
-              steps:
-                - setWeight: 25
-        """
-            .formatted(namespace, name, image);
     String analysis =
         """
         - analysis:
@@ -127,7 +62,50 @@ public final class RolloutManifests {
         - pause: %3$s
         """
             .formatted(prometheus, ERROR_RATIO_QUERY, finalPause);
-    return head + (hold + analysis).indent(8) + specBlocks.indent(2);
+    return rolloutWithSteps(
+        namespace, name, image, 120, "- setWeight: 25\n" + hold + analysis, specBlocks);
+  }
+
+  /**
+   * Returns a Rollout of four replicas with the pod label {@code app=<name>} and the given steps.
+   *
+   * @param steps the YAML list under {@code strategy.canary.steps}, starting at column 0
+   * @param specBlocks YAML placed under {@code spec}, starting at column 0, or "" for none
+   */
+  public static String rolloutWithSteps(
+      String namespace,
+      String name,
+      String image,
+      int progressDeadlineSeconds,
+      String steps,
+      String specBlocks) {
+    String head =
+        """
+        apiVersion: rearguard.io/v1alpha1
+        kind: Rollout
+        metadata:
+          name: %2$s
+          namespace: %1$s
+        spec:
+          replicas: 4
+          progressDeadlineSeconds: %4$d
+          selector:
+            matchLabels:
+              app: %2$s
+          template:
+            metadata:
+              labels:
+                app: %2$s
+            spec:
+              containers:
+                - name: app
+                  image: %3$s
+          strategy:
+            canary:
+              steps:
+        """
+            .formatted(namespace, name, image, progressDeadlineSeconds);
+    return head + steps.indent(8) + specBlocks.indent(2);
   }
 
   /**

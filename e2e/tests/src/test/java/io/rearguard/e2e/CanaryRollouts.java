@@ -16,33 +16,8 @@ final class CanaryRollouts {
    * @param steps the YAML list under {@code strategy.canary.steps}, starting at column 0
    */
   static String rollout(String namespace, String image, int progressDeadlineSeconds, String steps) {
-    String head =
-        """
-        apiVersion: rearguard.io/v1alpha1
-        kind: Rollout
-        metadata:
-          name: %2$s
-          namespace: %1$s
-        spec:
-          replicas: 4
-          progressDeadlineSeconds: %4$d
-          selector:
-            matchLabels:
-              app: %2$s
-          template:
-            metadata:
-              labels:
-                app: %2$s
-            spec:
-              containers:
-                - name: app
-                  image: %3$s
-          strategy:
-            canary:
-              steps:
-        """
-            .formatted(namespace, NAME, image, progressDeadlineSeconds);
-    return head + steps.indent(8);
+    return RolloutManifests.rolloutWithSteps(
+        namespace, NAME, image, progressDeadlineSeconds, steps, "");
   }
 
   /**

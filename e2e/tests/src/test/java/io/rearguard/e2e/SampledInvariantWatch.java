@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -51,7 +52,7 @@ final class SampledInvariantWatch implements AutoCloseable {
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final Map<String, String> processedTimes = new ConcurrentHashMap<>();
-  private final Map<String, Integer> abortedStableReady = new ConcurrentHashMap<>();
+  private final Map<String, Integer> abortedStableRequested = new ConcurrentHashMap<>();
   private final AtomicInteger samples = new AtomicInteger();
   private final Sampler<Integer> sampler;
 
@@ -121,6 +122,7 @@ final class SampledInvariantWatch implements AutoCloseable {
     if (status == null) {
       return;
     }
+
     Integer weight = status.canaryWeight;
     if (weight != null && weight != 0 && weight != 100 && !STEP_WEIGHTS.contains(weight)) {
       violate(now, namespace, "canary weight " + weight + " is not 0, 100 or a step weight");
@@ -130,6 +132,7 @@ final class SampledInvariantWatch implements AutoCloseable {
         || status.stableRevision == null) {
       return;
     }
+
     int stableReady = readyPods(replicaSets, status.stableRevision);
     String key = namespace + "/" + status.abort.revision + "/" + status.abort.time;
     if (stableReady < STABLE_FLOOR) {
@@ -145,10 +148,11 @@ final class SampledInvariantWatch implements AutoCloseable {
               + ", below its floor of "
               + STABLE_FLOOR);
     }
+
     // The ready count comes from the ReplicaSet status, which the controller manager can update
     // late, so a shrink is judged on the replicas the operator requests.
     int stableRequested = requestedPods(replicaSets, status.stableRevision);
-    Integer before = abortedStableReady.put(key, stableRequested);
+    Integer before = abortedStableRequested.put(key, stableRequested);
     if (before != null && stableRequested < before) {
       violate(
           now,
@@ -186,27 +190,29 @@ final class SampledInvariantWatch implements AutoCloseable {
   }
 
   private static int readyPods(List<ReplicaSet> replicaSets, String revision) {
-    int ready = 0;
-    for (ReplicaSet rs : replicaSets) {
-      var labels = rs.getMetadata().getLabels();
-      if (labels != null && Objects.equals(revision, labels.get(SpecValidator.REVISION_LABEL))) {
-        Integer count = rs.getStatus() == null ? null : rs.getStatus().getReadyReplicas();
-        ready += count == null ? 0 : count;
-      }
-    }
-    return ready;
+    return sumOf(
+        replicaSets,
+        revision,
+        rs -> rs.getStatus() == null ? null : rs.getStatus().getReadyReplicas());
   }
 
   private static int requestedPods(List<ReplicaSet> replicaSets, String revision) {
-    int requested = 0;
+    return sumOf(
+        replicaSets, revision, rs -> rs.getSpec() == null ? null : rs.getSpec().getReplicas());
+  }
+
+  /** Returns the sum of a count over the ReplicaSets of a revision, a missing count being 0. */
+  private static int sumOf(
+      List<ReplicaSet> replicaSets, String revision, Function<ReplicaSet, Integer> count) {
+    int sum = 0;
     for (ReplicaSet rs : replicaSets) {
       var labels = rs.getMetadata().getLabels();
       if (labels != null && Objects.equals(revision, labels.get(SpecValidator.REVISION_LABEL))) {
-        Integer count = rs.getSpec() == null ? null : rs.getSpec().getReplicas();
-        requested += count == null ? 0 : count;
+        Integer value = count.apply(rs);
+        sum += value == null ? 0 : value;
       }
     }
-    return requested;
+    return sum;
   }
 
   private void violate(Instant now, String namespace, String message) {

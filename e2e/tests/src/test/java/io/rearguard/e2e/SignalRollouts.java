@@ -38,35 +38,8 @@ final class SignalRollouts {
    * @param specBlocks YAML placed under {@code spec}, starting at column 0, such as {@link #slo}
    */
   static String rollout(String namespace, String image, String specBlocks) {
-    String head =
-        """
-        apiVersion: rearguard.io/v1alpha1
-        kind: Rollout
-        metadata:
-          name: %2$s
-          namespace: %1$s
-        spec:
-          replicas: 4
-          progressDeadlineSeconds: 300
-          selector:
-            matchLabels:
-              app: %2$s
-          template:
-            metadata:
-              labels:
-                app: %2$s
-            spec:
-              containers:
-                - name: app
-                  image: %3$s
-          strategy:
-            canary:
-              steps:
-                - setWeight: 25
-                - pause: {}
-        """
-            .formatted(namespace, CanaryRollouts.NAME, image);
-    return head + specBlocks.indent(2);
+    return RolloutManifests.rolloutWithSteps(
+        namespace, CanaryRollouts.NAME, image, 300, "- setWeight: 25\n- pause: {}\n", specBlocks);
   }
 
   /**
