@@ -3,10 +3,10 @@ package io.rearguard.api;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /**
- * What {@link RolloutPolicy} and {@link ClusterRolloutPolicy} have in common. It does not extend
- * HasMetadata on purpose: Jackson would then find HasMetadata's polymorphic deserializer before
- * CustomResource's plain one, and reading a policy would recurse. Its methods have no bean names,
- * so Jackson serializes only the resource's own properties.
+ * Common view of {@link RolloutPolicy} and {@link ClusterRolloutPolicy}. It does not extend
+ * HasMetadata on purpose, because Jackson would then find HasMetadata's polymorphic deserializer
+ * before CustomResource's plain one, and reading a policy would recurse. Its methods have no bean
+ * names, so Jackson serializes only the resource's own properties.
  */
 public interface PolicyResource {
 

@@ -232,7 +232,7 @@ public final class RolloutDecider {
    * Completes a step and starts the next one. Returns false when a policy denies the higher weight
    * that the next step would give the canary, because the canary is then paused instead.
    */
-  static boolean completeStep(DecisionContext ctx, int index, String actor, String why) {
+  static boolean completeStep(DecisionContext ctx, int index, String actor, String cause) {
     int next = ctx.weightAt(index + 1);
     if (next > ctx.weightAt(index)
         && !PolicyRules.allow(
@@ -248,7 +248,7 @@ public final class RolloutDecider {
     ctx.transition(
         false,
         Reasons.STEP_COMPLETED,
-        "Canary moved from " + from + " to " + to + ": " + why,
+        "Canary moved from " + from + " to " + to + ": " + cause,
         actor);
     return true;
   }

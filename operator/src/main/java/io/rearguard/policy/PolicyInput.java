@@ -265,6 +265,7 @@ public final class PolicyInput {
     public PolicyInput build() {
       Objects.requireNonNull(rollout, "rollout");
       Map<String, Object> variables = new LinkedHashMap<>();
+
       Map<String, Object> rolloutMap = new LinkedHashMap<>();
       var meta = rollout.getMetadata();
       Map<String, Object> metadata = new LinkedHashMap<>();
@@ -279,6 +280,7 @@ public final class PolicyInput {
       rolloutMap.put("metadata", celMap(metadata));
       rolloutMap.put("spec", celMap(rollout.getSpec()));
       variables.put("rollout", rolloutMap);
+
       PodTemplateSpec template =
           revisionTemplate != null
               ? revisionTemplate
@@ -287,11 +289,13 @@ public final class PolicyInput {
       variables.put(
           "stable", revisionMap(stableTemplate == null ? "" : stableHash, stableTemplate));
       variables.put("now", now == null ? Instant.now() : now);
+
       Map<String, Object> budget = new LinkedHashMap<>();
       budget.put("remaining", budgetRemaining);
       budget.put("known", budgetRemaining != UNKNOWN_BUDGET);
       budget.put("frozen", budgetFrozen);
       variables.put("errorBudget", budget);
+
       Object steps =
           rollout.getSpec() != null
                   && rollout.getSpec().strategy != null

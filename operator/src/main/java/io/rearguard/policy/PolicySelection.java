@@ -56,7 +56,7 @@ public final class PolicySelection {
 
   /**
    * Returns whether a ClusterRolloutPolicy applies to a Rollout in a namespace with the given
-   * labels; null labels mean the namespace is not known, and any namespaceSelector then matches.
+   * labels. Null labels mean the namespace is not known yet, so any namespaceSelector matches.
    */
   public static boolean selects(
       ClusterRolloutPolicy policy, Rollout rollout, Map<String, String> namespaceLabels) {

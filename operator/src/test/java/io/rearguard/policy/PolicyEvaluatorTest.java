@@ -92,7 +92,7 @@ class PolicyEvaluatorTest {
   }
 
   @Test
-  void nonBoolResultAtRunTimeIsAnError() {
+  void runtimeNonBoolIsError() {
     RolloutPolicy policy =
         Policies.withParams(policy("p", rule("dyn", "params.flag")), Map.of("flag", "yes"));
 
@@ -199,7 +199,7 @@ class PolicyEvaluatorTest {
   }
 
   @Test
-  void compiledRulesAreCachedPerGenerationWithinTheBound() {
+  void cacheKeyedByGenerationBounded() {
     PolicyEvaluator small =
         new PolicyEvaluator(new PolicyEvaluator.Limits(256 * 1024, 1000, 1000, 2));
     RolloutPolicy policy = policy("p", rule("a", "true"), rule("b", "true"));

@@ -54,7 +54,7 @@ class ShippedPoliciesTest {
   }
 
   @Test
-  void imagesPinnedAllowsDigestsAndNamesTheUnpinnedOnes() {
+  void imagesPinnedNamesUnpinned() {
     PodTemplateSpec pinned = PolicyInputTest.template("registry.local/demo:2@" + DIGEST, Map.of());
     pinned.getSpec().getInitContainers().get(0).setImage("registry.local:5000/migrate@" + DIGEST);
     PodTemplateSpec unpinned = PolicyInputTest.template("registry.local/demo:2", Map.of());

@@ -303,6 +303,7 @@ class BadInputCorpusIT {
     if (rejection.getCode() == 409 && "AlreadyExists".equals(reason)) {
       return Set.of("exists");
     }
+
     if (message.contains("strict decoding error")) {
       return Set.of("strict");
     }
@@ -315,6 +316,7 @@ class BadInputCorpusIT {
     if (rejection.getCode() != 422) {
       return Set.of("unexpected status " + rejection.getCode() + " " + reason);
     }
+
     List<StatusCause> causes =
         status.getDetails() == null || status.getDetails().getCauses() == null
             ? List.of()

@@ -260,10 +260,10 @@ final class DrillLane {
     return stack.client().resources(Rollout.class).inNamespace(namespace).withName(NAME).get();
   }
 
-  private Rollout await(String what, Predicate<Rollout> condition) {
+  private Rollout await(String description, Predicate<Rollout> condition) {
     Rollout[] last = new Rollout[1];
     try {
-      Awaitility.await("lane " + tag + ": " + what)
+      Awaitility.await("lane " + tag + ": " + description)
           .atMost(timeout)
           .pollInterval(POLL)
           .ignoreExceptionsMatching(e -> !(e instanceof CommandRejected))
@@ -277,7 +277,7 @@ final class DrillLane {
           "lane "
               + tag
               + ": "
-              + what
+              + description
               + " not reached within "
               + timeout.toSeconds()
               + "s; last status: "

@@ -90,37 +90,37 @@ final class LaneChecks {
       DrillLane.Canary canary,
       List<RolloutRecord> records,
       SoftAssertions softly) {
-    String what = namespace + " canary " + canary.index() + " (" + canary.plan() + ")";
+    String subject = namespace + " canary " + canary.index() + " (" + canary.plan() + ")";
     softly
         .assertThat(withCanary(records, canary.revision(), "CanaryStarted"))
-        .as("%s: CanaryStarted records", what)
+        .as("%s: CanaryStarted records", subject)
         .hasSize(1);
     if (canary.plan().aborts()) {
       softly
           .assertThat(canary.end().getStatus().stableRevision)
-          .as("%s: stable revision after the abort", what)
+          .as("%s: stable revision after the abort", subject)
           .isEqualTo(canary.previousStable());
       softly
           .assertThat(canary.end().getStatus().abort.reason)
-          .as("%s: abort reason", what)
+          .as("%s: abort reason", subject)
           .isEqualTo(
               canary.plan() == DrillLane.Plan.ABORTED_BY_ANALYSIS
                   ? "AnalysisFailed"
                   : "AbortCommand");
       softly
           .assertThat(withCanary(records, canary.revision(), "Promoted"))
-          .as("%s: Promoted records", what)
+          .as("%s: Promoted records", subject)
           .isEmpty();
     } else {
       softly
           .assertThat(withCanary(records, canary.revision(), "Promoted"))
-          .as("%s: Promoted records", what)
+          .as("%s: Promoted records", subject)
           .hasSize(1);
     }
     if (canary.plan() == DrillLane.Plan.ABORTED_BY_ANALYSIS) {
       softly
           .assertThat(withCanary(records, canary.revision(), "StepCompleted"))
-          .as("%s: steps completed past the failing analysis", what)
+          .as("%s: steps completed past the failing analysis", subject)
           .noneMatch(r -> ANALYSIS_STEP.equals(r.from.step));
     }
   }
@@ -165,25 +165,28 @@ final class LaneChecks {
       SoftAssertions softly) {
     RolloutCommand command =
         client.resources(RolloutCommand.class).inNamespace(namespace).withName(name).get();
-    String what = namespace + " command " + name;
-    softly.assertThat(command).as("%s: still exists", what).isNotNull();
+    String subject = namespace + " command " + name;
+    softly.assertThat(command).as("%s: still exists", subject).isNotNull();
     if (command == null) {
       return;
     }
     RolloutCommandStatus.Phase phase =
         command.getStatus() == null ? null : command.getStatus().phase;
-    softly.assertThat(phase).as("%s: result", what).isEqualTo(RolloutCommandStatus.Phase.Accepted);
+    softly
+        .assertThat(phase)
+        .as("%s: result", subject)
+        .isEqualTo(RolloutCommandStatus.Phase.Accepted);
     String actor = "command/" + name + " by " + RolloutManifests.ONCALL_USER;
     softly
         .assertThat(records)
-        .as("%s: records of its execution", what)
+        .as("%s: records of its execution", subject)
         .filteredOn(r -> actor.equals(r.getSpec().actor))
         .hasSize(1);
     List<CommandRef> remembered = rollout.getStatus().recentCommands;
     String uid = command.getMetadata().getUid();
     softly
         .assertThat(remembered)
-        .as("%s: entries in status.recentCommands", what)
+        .as("%s: entries in status.recentCommands", subject)
         .filteredOn(ref -> uid.equals(ref.uid))
         .hasSize(1);
   }

@@ -181,7 +181,7 @@ class PolicyGateIT {
             .replace("2026-12-20T00:00:00Z", freezeStart.toString())
             .replace("2027-01-04T00:00:00Z", freezeEnd.toString());
     env.kubectl.apply(policy);
-    Rollout held;
+    Rollout frozen;
     Rollout promoted;
     List<Sampler.Sample<Map<String, Integer>>> samples;
     try (Sampler<Map<String, Integer>> ready =
@@ -190,7 +190,7 @@ class PolicyGateIT {
             Duration.ofMillis(250),
             () -> NamespaceReads.readyByRevision(env.client, namespace))) {
       env.kubectl.apply(rollout(namespace, "registry.example/shop:v2", "{duration: 2s}"));
-      held = awaitPolicyDenied(namespace, Duration.between(Instant.now(), freezeEnd));
+      frozen = awaitPolicyDenied(namespace, Duration.between(Instant.now(), freezeEnd));
       promoted =
           env.awaitRollout(
               namespace,
@@ -212,8 +212,8 @@ class PolicyGateIT {
             .findFirst()
             .orElse(null);
 
-    assertThat(held.getStatus().phase).isEqualTo(RolloutPhase.Paused);
-    assertThat(condition(held, POLICY_COMPLIANT).getMessage()).contains("outside-freeze-window");
+    assertThat(frozen.getStatus().phase).isEqualTo(RolloutPhase.Paused);
+    assertThat(condition(frozen, POLICY_COMPLIANT).getMessage()).contains("outside-freeze-window");
     assertThat(firstCanaryReady).as("first ready canary pod").isNotNull();
     assertThat(firstCanaryReady).isAfterOrEqualTo(freezeEnd);
     assertThat(condition(promoted, POLICY_COMPLIANT))

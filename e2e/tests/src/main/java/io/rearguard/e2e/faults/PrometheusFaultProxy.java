@@ -118,8 +118,8 @@ public final class PrometheusFaultProxy implements AutoCloseable {
   /**
    * Returns the requests handled in a mode so far, which for {@link Mode#PASS} are those forwarded.
    */
-  public long handled(Mode which) {
-    return handled.get(which).get();
+  public long handled(Mode mode) {
+    return handled.get(mode).get();
   }
 
   /** Returns the requests that got a fault so far. */
